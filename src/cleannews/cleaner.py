@@ -1,0 +1,174 @@
+"""The `Cleaner`: packs loaded and compiled once, then applied to any number of texts."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from cleannews.compiler import CompiledRules
+from cleannews.engine import Document, find_removals, scan
+from cleannews.loader import builtin_pack_paths, check_unique_codes, load_pack, load_packs
+from cleannews.model import (
+    LEVELS,
+    CleanResult,
+    Edit,
+    Level,
+    Pack,
+    Removal,
+    Replacement,
+    Rule,
+    apply_trace,
+)
+from cleannews.repair import apply_replacements, find_mojibake, to_original
+from cleannews.selection import active_rules, host_of, pack_for_host
+
+
+@dataclass(frozen=True, slots=True)
+class _Selection:
+    compiled: CompiledRules
+    source: Pack | None
+
+
+class Cleaner:
+    """Compiles the packs once; `clean` and `clean_and_explain` are safe to call from
+    many threads at once.
+
+    Args:
+        level: `safe`, `default` or `aggressive`: how far the rules may reach.
+        packs: extra pack files or directories (user packs, highest precedence).
+        select: rule codes or prefixes to run (`["AD", "CK001"]`); empty means all.
+        ignore: rule codes or prefixes to skip (`["BY"]`).
+        repair: fix mojibake (ftfy, encoding fixes only) before cleaning.
+        builtin: load the packs shipped with cleannews.
+        plugins: also load packs installed through the `cleannews.packs` entry points.
+    """
+
+    def __init__(
+        self,
+        *,
+        level: Level = "default",
+        packs: Iterable[str | Path] = (),
+        select: Sequence[str] = (),
+        ignore: Sequence[str] = (),
+        repair: bool = True,
+        builtin: bool = True,
+        plugins: bool = False,
+    ) -> None:
+        if level not in LEVELS:
+            raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
+        self.level: Level = level
+        self.select = tuple(select)
+        self.ignore = tuple(ignore)
+        self.repair = repair
+        shipped = [load_pack(p, label=_builtin_label(p)) for p in builtin_pack_paths()] if builtin else []
+        user = load_packs(packs)
+        if plugins:
+            from cleannews.plugins import installed_packs  # noqa: PLC0415
+
+            user = installed_packs() + user
+        check_unique_codes(shipped)
+        self.packs: tuple[Pack, ...] = tuple(shipped + user)
+        self._generic = [p for p in shipped if not p.is_source]
+        self._user = [p for p in user if not p.is_source]
+        self._sources = [p for p in self.packs if p.is_source]
+        self._compiled: dict[tuple[str | None, str | None], _Selection] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        """Every rule loaded, in precedence order (generic, source, user)."""
+        return tuple(rule for pack in self.packs for rule in pack.rules)
+
+    def clean(self, text: str, *, source: str | None = None, lang: str | None = None) -> str:
+        """The text without its artefacts."""
+        return self.clean_and_explain(text, source=source, lang=lang).text
+
+    def clean_and_explain(
+        self, text: str, *, source: str | None = None, lang: str | None = None
+    ) -> CleanResult:
+        """The cleaned text with the trace of every edit and any warnings.
+
+        `source` is a URL or domain; without it a site pack applies when the text holds at
+        least `min_fingerprints` of its fingerprint lines.
+        """
+        replacements = find_mojibake(text) if self.repair else []
+        work = apply_replacements(text, replacements) if replacements else text
+        doc = Document.split(work)
+        chosen = self._selection(source, lang)
+        candidates, fingerprints = scan(chosen.compiled, doc)
+        notes: list[str] = []
+        if chosen.source is not None:
+            notes.append(f"source pack {chosen.source.source} (from source {source!r})")
+        elif source is None and fingerprints:
+            pack = self._by_fingerprints(fingerprints)
+            if pack is not None:
+                chosen = self._selection_for(pack, lang)
+                candidates, _ = scan(chosen.compiled, doc)
+                notes.append(f"source pack {pack.source} ({fingerprints[pack.source or '']}"
+                             f" fingerprint lines matched)")
+        removals, warnings = find_removals(chosen.compiled, doc, candidates)
+        trace = _trace(text, work, removals, replacements)
+        out = apply_trace(text, trace)
+        return CleanResult(out, trace, tuple(warnings), tuple(notes))
+
+    def _by_fingerprints(self, found: dict[str, int]) -> Pack | None:
+        ranked = sorted(
+            (count, pack.source) for pack in self._sources
+            if (count := found.get(pack.source or "", 0)) >= pack.min_fingerprints
+        )
+        if not ranked:
+            return None
+        best = ranked[-1][1]
+        return next(p for p in self._sources if p.source == best)
+
+    def _selection(self, source: str | None, lang: str | None) -> _Selection:
+        pack = pack_for_host(host_of(source), self._sources) if source else None
+        return self._selection_for(pack, lang)
+
+    def _selection_for(self, pack: Pack | None, lang: str | None) -> _Selection:
+        key = (pack.source if pack else None, lang)
+        chosen = self._compiled.get(key)
+        if chosen is None:
+            with self._lock:
+                chosen = self._compiled.get(key)
+                if chosen is None:
+                    chosen = self._compiled[key] = self._compile(pack, lang)
+        return chosen
+
+    def _compile(self, pack: Pack | None, lang: str | None) -> _Selection:
+        layers = [
+            [r for p in self._generic for r in p.rules],
+            list(pack.rules) if pack else [],
+            [r for p in self._user for r in p.rules],
+        ]
+        rules = active_rules(
+            layers, level=self.level, lang=lang, select=self.select, ignore=self.ignore,
+            disable=pack.disable if pack else (),
+        )
+        fingerprints = [] if pack else [
+            (p.source or "", p.fingerprints) for p in self._sources if p.fingerprints
+        ]
+        return _Selection(CompiledRules(rules, fingerprints), pack)
+
+
+def _builtin_label(path: Path) -> str:
+    """Built-in packs are named by their path in the repository, not on this machine."""
+    return f"src/cleannews/packs/{path.parent.name}/{path.name}"
+
+
+def _trace(
+    original: str, work: str, removals: list[Removal], replacements: list[Replacement]
+) -> tuple[Edit, ...]:
+    """Removals mapped back onto the input, with the repairs they do not swallow."""
+    if not replacements:
+        return tuple(removals)
+    mapped: list[Removal] = []
+    for rem in removals:
+        start = to_original(rem.start, replacements, is_end=False)
+        end = to_original(rem.end, replacements, is_end=True)
+        mapped.append(Removal(rem.code, rem.name, start, end, original[start:end]))
+    kept = [rep for rep in replacements
+            if not any(r.start <= rep.start and rep.end <= r.end for r in mapped)]
+    return tuple(sorted([*mapped, *kept], key=lambda e: e.start))

@@ -1,0 +1,289 @@
+"""Read pack files and validate them against the closed schema of docs/packs.md.
+
+Every problem is a `PackError` that names the file, the rule code and the field, so a pack
+author never has to read a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import regex
+
+from cleannews.model import CATEGORIES, LEVELS, Example, Pack, Rule
+
+SCHEMA_VERSION = 1
+
+_PACK_KEYS = {
+    "schema", "category", "title", "source", "domains", "fingerprints",
+    "min_fingerprints", "disable", "rule",
+}
+_RULE_KEYS = {
+    "code", "name", "summary", "why", "scope", "zone", "level", "match", "phrases",
+    "pattern", "triggers", "trigger_pattern", "langs", "max_words", "min_repeats",
+    "max_items", "item_max_words", "allow_prose", "after_prose", "before_headline", "fail", "pass",
+}
+_CHOICES = {
+    "scope": ("span", "line", "block", "head", "tail"),
+    "zone": ("anywhere", "head", "tail"),
+    "level": LEVELS,
+    "match": ("line", "prefix", "inline"),
+}
+_INT_FIELDS = {"max_words": 1, "min_repeats": 1, "max_items": 1, "item_max_words": 1}
+_CODE = re.compile(r"[A-Z]{2}[0-9]{3,4}")
+_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_LANG = re.compile(r"[a-z]{2,3}")
+
+
+class PackError(ValueError):
+    """A pack that cannot be used; the message names file, rule and field."""
+
+    def __init__(self, path: str, message: str, code: str | None = None, field: str | None = None):
+        where = path
+        if code:
+            where += f": rule {code}"
+        if field:
+            where += f": field '{field}'"
+        super().__init__(f"{where}: {message}")
+        self.path, self.code, self.field = path, code, field
+
+
+def builtin_pack_paths() -> list[Path]:
+    """The packs shipped inside the package: generic first, then sources."""
+    root = Path(str(resources.files("cleannews") / "packs"))
+    return sorted((root / "generic").glob("*.toml")) + sorted((root / "sources").glob("*.toml"))
+
+
+def pack_paths(location: str | Path) -> list[Path]:
+    """A pack file, or every `*.toml` below a directory (sorted, so order is stable)."""
+    path = Path(location)
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*.toml") if p.is_file())
+    if path.is_file():
+        return [path]
+    raise PackError(str(location), "no such pack file or directory")
+
+
+def load_pack(path: str | Path, label: str | None = None) -> Pack:
+    """Load and validate one pack file."""
+    name = label or str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise PackError(name, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise PackError(name, "not UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise PackError(name, f"invalid TOML: {exc}") from None
+    return parse_pack(data, name)
+
+
+def parse_pack(data: Mapping[str, Any], path: str) -> Pack:
+    """Validate the TOML data of one pack; `path` is used in error messages only."""
+    _closed(data, _PACK_KEYS, path, None)
+    if data.get("schema") != SCHEMA_VERSION:
+        raise PackError(path, f"must be {SCHEMA_VERSION} (the pack schema version)", field="schema")
+    category = _opt_str(data, "category", path, None)
+    if category is not None and category not in CATEGORIES:
+        raise PackError(path, f"unknown category {category!r}", field="category")
+    source = _opt_str(data, "source", path, None)
+    if category is None and source is None:
+        raise PackError(path, "a pack needs 'category' (generic) or 'source' (site)")
+    domains = _str_list(data, "domains", path, None)
+    fingerprints = _str_list(data, "fingerprints", path, None)
+    min_fp = data.get("min_fingerprints", 2)
+    if not isinstance(min_fp, int) or isinstance(min_fp, bool) or min_fp < 2:
+        raise PackError(path, "must be an integer >= 2", field="min_fingerprints")
+    if source is None and (domains or fingerprints or "disable" in data):
+        raise PackError(path, "only source packs have domains, fingerprints or disable")
+    rules_data = data.get("rule", [])
+    if not isinstance(rules_data, list):
+        raise PackError(path, "must be an array of tables ([[rule]])", field="rule")
+    rules = tuple(_parse_rule(r, path, category) for r in rules_data)
+    _unique(rules, path)
+    return Pack(
+        path=path,
+        rules=rules,
+        title=_opt_str(data, "title", path, None) or "",
+        category=category,
+        source=source,
+        domains=tuple(d.lower().lstrip(".") for d in domains),
+        fingerprints=fingerprints,
+        min_fingerprints=min_fp,
+        disable=_str_list(data, "disable", path, None),
+    )
+
+
+def load_packs(locations: Iterable[str | Path]) -> list[Pack]:
+    """Load every pack at the given files or directories, checking codes across them."""
+    packs = [load_pack(p) for loc in locations for p in pack_paths(loc)]
+    check_unique_codes(packs)
+    return packs
+
+
+def check_unique_codes(packs: Iterable[Pack]) -> None:
+    """A rule code names one rule: a second definition anywhere is an error."""
+    seen: dict[str, str] = {}
+    for pack in packs:
+        for rule in pack.rules:
+            if rule.code in seen:
+                raise PackError(
+                    pack.path, f"duplicate code, already defined in {seen[rule.code]}",
+                    rule.code, "code",
+                )
+            seen[rule.code] = pack.path
+
+
+def _parse_rule(data: Any, path: str, category: str | None) -> Rule:
+    if not isinstance(data, Mapping):
+        raise PackError(path, "each [[rule]] must be a table", field="rule")
+    code = data.get("code")
+    if not isinstance(code, str) or not _CODE.fullmatch(code):
+        raise PackError(path, "must look like 'AD001' (category + 3 or 4 digits)",
+                        code if isinstance(code, str) else None, "code")
+    _closed(data, _RULE_KEYS, path, code)
+    if code[:2] not in CATEGORIES:
+        raise PackError(path, f"unknown category prefix {code[:2]!r}", code, "code")
+    if category is not None and code[:2] != category:
+        raise PackError(path, f"a {category} pack holds only {category} rules", code, "code")
+    fields: dict[str, Any] = {"code": code, "origin": path}
+    for key in ("name", "summary", "why", "scope"):
+        value = data.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise PackError(path, "required, a non-empty string", code, key)
+        fields[key] = value.strip()
+    if not _NAME.fullmatch(fields["name"]):
+        raise PackError(path, "must be kebab-case", code, "name")
+    for key, choices in _CHOICES.items():
+        if key in data:
+            if data[key] not in choices:
+                raise PackError(path, f"must be one of {', '.join(choices)}", code, key)
+            fields[key] = data[key]
+    for key, minimum in _INT_FIELDS.items():
+        if key in data:
+            value = data[key]
+            if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+                raise PackError(path, f"must be an integer >= {minimum}", code, key)
+            fields[key] = value
+    for key in ("allow_prose", "after_prose", "before_headline"):
+        if key in data:
+            if not isinstance(data[key], bool):
+                raise PackError(path, "must be true or false", code, key)
+            fields[key] = data[key]
+    fields["phrases"] = _phrases(data.get("phrases", {}), path, code)
+    fields["triggers"] = _str_list(data, "triggers", path, code)
+    fields["langs"] = _str_list(data, "langs", path, code)
+    for key in ("pattern", "trigger_pattern"):
+        fields[key] = _opt_str(data, key, path, code)
+    _check_patterns(fields, path, code)
+    _check_shape(fields, path, code)
+    fields["fail"] = _examples(data.get("fail"), path, code, "fail", with_expected=True)
+    fields["passes"] = _examples(data.get("pass"), path, code, "pass", with_expected=False)
+    return Rule(**fields)
+
+
+def _check_patterns(fields: dict[str, Any], path: str, code: str) -> None:
+    if fields["pattern"] is not None:
+        try:
+            regex.compile(fields["pattern"], regex.V0)
+        except regex.error as exc:
+            raise PackError(path, f"bad regex: {exc}", code, "pattern") from None
+    if fields["trigger_pattern"] is not None:
+        try:
+            regex.compile(fields["trigger_pattern"], regex.V0)
+        except regex.error as exc:
+            raise PackError(path, f"bad regex: {exc}", code, "trigger_pattern") from None
+    if fields["pattern"] is None and not fields["phrases"]:
+        raise PackError(path, "a rule needs 'phrases' or 'pattern'", code, "phrases")
+    zone = fields.get("zone", "anywhere")
+    if (fields["pattern"] is not None and not fields["triggers"]
+            and fields["trigger_pattern"] is None and zone == "anywhere"):
+        raise PackError(
+            path, "a pattern rule needs 'triggers' (or 'trigger_pattern', or a head/tail zone)",
+            code, "triggers",
+        )
+    if any(not t.strip() for t in fields["triggers"]):
+        raise PackError(path, "a trigger must not be blank", code, "triggers")
+
+
+def _check_shape(fields: dict[str, Any], path: str, code: str) -> None:
+    scope, match = fields["scope"], fields.get("match", "line")
+    if match == "inline" and scope != "span":
+        raise PackError(path, "inline phrases need scope = 'span'", code, "match")
+    if scope == "span" and fields["phrases"] and match == "line":
+        raise PackError(path, "a span rule's phrases need match = 'inline' or 'prefix'", code,
+                        "match")
+    if scope == "head" and fields.get("zone", "anywhere") == "tail":
+        raise PackError(path, "a head rule cannot live in the tail zone", code, "zone")
+    if scope == "tail" and fields.get("zone", "anywhere") == "head":
+        raise PackError(path, "a tail rule cannot live in the head zone", code, "zone")
+
+
+def _phrases(value: Any, path: str, code: str) -> dict[str, tuple[str, ...]]:
+    if not isinstance(value, Mapping):
+        raise PackError(path, "must be a table of language -> list of strings", code, "phrases")
+    out: dict[str, tuple[str, ...]] = {}
+    for lang, items in value.items():
+        if not _LANG.fullmatch(lang):
+            raise PackError(path, f"bad language code {lang!r}", code, f"phrases.{lang}")
+        if (not isinstance(items, list) or not items
+                or not all(isinstance(i, str) and i.strip() for i in items)):
+            raise PackError(path, "must be a non-empty list of non-empty strings", code,
+                            f"phrases.{lang}")
+        out[lang] = tuple(items)
+    return out
+
+
+def _examples(value: Any, path: str, code: str, key: str, with_expected: bool) -> tuple[Example, ...]:
+    if not isinstance(value, list) or not value:
+        raise PackError(path, f"at least one [[rule.{key}]] example is required", code, key)
+    out = []
+    for item in value:
+        wanted = {"input", "expected"} if with_expected else {"input"}
+        if not isinstance(item, Mapping):
+            raise PackError(path, "each example must be a table", code, key)
+        _closed(item, wanted, path, code, prefix=f"{key}.")
+        if not all(isinstance(item.get(k), str) for k in wanted):
+            raise PackError(path, f"needs {' and '.join(sorted(wanted))} as strings", code, key)
+        out.append(Example(item["input"], item["expected"] if with_expected else None))
+    return tuple(out)
+
+
+def _closed(data: Mapping[str, Any], allowed: set[str], path: str, code: str | None,
+            prefix: str = "") -> None:
+    for key in data:
+        if key not in allowed:
+            raise PackError(path, "unknown field", code, prefix + key)
+
+
+def _opt_str(data: Mapping[str, Any], key: str, path: str, code: str | None) -> str | None:
+    value = data.get(key)
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise PackError(path, "must be a non-empty string", code, key)
+    return value
+
+
+def _str_list(data: Mapping[str, Any], key: str, path: str, code: str | None) -> tuple[str, ...]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise PackError(path, "must be a list of strings", code, key)
+    return tuple(value)
+
+
+def _unique(rules: tuple[Rule, ...], path: str) -> None:
+    names: set[str] = set()
+    codes: set[str] = set()
+    for rule in rules:
+        if rule.code in codes:
+            raise PackError(path, "duplicate code in this pack", rule.code, "code")
+        codes.add(rule.code)
+        if rule.name in names:
+            raise PackError(path, f"duplicate name {rule.name!r}", rule.code, "name")
+        names.add(rule.name)

@@ -1,0 +1,155 @@
+"""Plain data: rules and packs as loaded, and the records a cleaning run returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Scope = Literal["span", "line", "block", "head", "tail"]
+Zone = Literal["anywhere", "head", "tail"]
+Level = Literal["safe", "default", "aggressive"]
+Match = Literal["line", "prefix", "inline"]
+
+LEVELS: tuple[Level, ...] = ("safe", "default", "aggressive")
+
+CATEGORIES: dict[str, str] = {
+    "AD": "ad markers and ad slots",
+    "CK": "cookie and consent notices",
+    "EC": "embed consent and embed residue",
+    "MS": "more-stories blocks",
+    "RL": "related-link inserts",
+    "SH": "share and engagement prompts",
+    "NL": "newsletter and subscription pitches",
+    "BY": "bylines and author boxes",
+    "PC": "photo labels and credits",
+    "BC": "breadcrumbs and kickers",
+    "TG": "tag lists",
+    "CM": "comment widgets",
+    "SL": "source and attribution lines",
+    "PW": "paywall notices",
+    "VP": "video player chrome",
+    "NV": "navigation and menus",
+    "OT": "other promos, disclosures and footers",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A rule example: `expected` is None for one that must leave `input` unchanged."""
+
+    input: str
+    expected: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One rule as written in a pack; see docs/packs.md for every field."""
+
+    code: str
+    name: str
+    summary: str
+    why: str
+    scope: Scope
+    zone: Zone = "anywhere"
+    level: Level = "default"
+    match: Match = "line"
+    phrases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    pattern: str | None = None
+    triggers: tuple[str, ...] = ()
+    trigger_pattern: str | None = None
+    langs: tuple[str, ...] = ()
+    max_words: int = 10
+    min_repeats: int = 1
+    max_items: int = 12
+    item_max_words: int = 25
+    allow_prose: bool = False
+    after_prose: bool = False
+    before_headline: bool = False
+    fail: tuple[Example, ...] = ()
+    passes: tuple[Example, ...] = ()
+    origin: str = ""
+
+    @property
+    def category(self) -> str:
+        return self.code[:2]
+
+
+@dataclass(frozen=True, slots=True)
+class Pack:
+    """A pack file: generic (one category) or source (one site), with its rules."""
+
+    path: str
+    rules: tuple[Rule, ...]
+    title: str = ""
+    category: str | None = None
+    source: str | None = None
+    domains: tuple[str, ...] = ()
+    fingerprints: tuple[str, ...] = ()
+    min_fingerprints: int = 2
+    disable: tuple[str, ...] = ()
+
+    @property
+    def is_source(self) -> bool:
+        return self.source is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """Text deleted by a rule; `start`/`end` index the original input."""
+
+    code: str
+    name: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Replacement:
+    """Mojibake repaired in place; `start`/`end` index the original input."""
+
+    start: int
+    end: int
+    text: str
+    replacement: str
+    code: str = "MJ001"
+    name: str = "mojibake-repair"
+
+
+Edit = Removal | Replacement
+
+
+@dataclass(frozen=True, slots=True)
+class CleanResult:
+    """What a cleaning run returns: the text, every edit that made it, and warnings.
+
+    `apply_trace(input, result.trace) == result.text` always holds.
+    """
+
+    text: str
+    trace: tuple[Edit, ...] = ()
+    warnings: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+
+    @property
+    def removals(self) -> tuple[Removal, ...]:
+        return tuple(e for e in self.trace if isinstance(e, Removal))
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.trace)
+
+
+def apply_trace(text: str, trace: tuple[Edit, ...] | list[Edit]) -> str:
+    """Replay a trace on the input it was made from: the proof that output = input - edits."""
+    parts: list[str] = []
+    pos = 0
+    for edit in sorted(trace, key=lambda e: e.start):
+        if edit.start < pos:
+            raise ValueError(f"overlapping edits at offset {edit.start}")
+        parts.append(text[pos : edit.start])
+        if isinstance(edit, Replacement):
+            parts.append(edit.replacement)
+        pos = edit.end
+    parts.append(text[pos:])
+    return "".join(parts)

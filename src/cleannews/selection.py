@@ -1,0 +1,69 @@
+"""Which rules apply to a text: level, select/ignore, language, and the site it came from.
+
+Precedence is generic < source < user: a source pack may switch generic rules off
+(`disable`) and a rule in a higher layer replaces a rule with the same code in a lower one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from urllib.parse import urlsplit
+
+from cleannews.model import LEVELS, Level, Pack, Rule
+
+
+def host_of(source: str) -> str:
+    """The lower-cased host of a URL or bare domain (`https://www.x.de/a` -> `www.x.de`)."""
+    value = source.strip().lower()
+    if "://" not in value:
+        value = "//" + value
+    try:
+        host = urlsplit(value).hostname or ""
+    except ValueError:
+        return ""
+    return host.rstrip(".")
+
+
+def pack_for_host(host: str, packs: Sequence[Pack]) -> Pack | None:
+    """The source pack whose domain is the host or its nearest parent domain."""
+    best: tuple[int, Pack] | None = None
+    for pack in packs:
+        for domain in pack.domains:
+            if host == domain or host.endswith("." + domain):
+                if best is None or len(domain) > best[0]:
+                    best = (len(domain), pack)
+    return best[1] if best else None
+
+
+def code_enabled(code: str, select: Sequence[str], ignore: Sequence[str]) -> bool:
+    """ruff's rule: the longest matching prefix among select and ignore decides."""
+    best_select = max((len(p) for p in select if code.startswith(p)), default=-1)
+    best_ignore = max((len(p) for p in ignore if code.startswith(p)), default=-1)
+    if best_select < 0 and best_ignore < 0:
+        return not select
+    return best_select >= best_ignore
+
+
+def active_rules(
+    layers: Iterable[Iterable[Rule]],
+    *,
+    level: Level,
+    lang: str | None,
+    select: Sequence[str],
+    ignore: Sequence[str],
+    disable: Sequence[str] = (),
+) -> list[Rule]:
+    """The rules to compile, in layer order; later layers replace earlier rules by code."""
+    by_code: dict[str, Rule] = {}
+    for layer in layers:
+        for rule in layer:
+            by_code.pop(rule.code, None)
+            by_code[rule.code] = rule
+    rank = LEVELS.index(level)
+    return [
+        rule for code, rule in by_code.items()
+        if LEVELS.index(rule.level) <= rank
+        and code not in disable
+        and (not rule.langs or lang in rule.langs)
+        and code_enabled(code, select, ignore)
+    ]
