@@ -1,6 +1,6 @@
 """Turn rules into fast matchers: one multi-pattern pre-filter plus per-rule verifiers.
 
-The pre-filter (Hyperscan when its wheels exist, Python's `re` otherwise) runs once per
+The pre-filter (Hyperscan when its wheels exist, pure Python otherwise) runs once per
 document and names the (rule, line) pairs that can fire; only those are verified in Python.
 Whole-line phrases are verified by a dict lookup on the normalised line, everything else by
 the rule's own `regex` pattern on that one line. So cost follows the size of the text, not
@@ -23,7 +23,6 @@ from cleannews.linetext import normalize_line
 from cleannews.model import Rule
 
 _SPACE_CLASS = "[\\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+"
-_EDGE = "[^\\w\\n]*"
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +37,8 @@ class CompiledRule:
 
 
 class Scanner(Protocol):
-    """Finds candidate (expression id, line number) pairs in one text."""
+    """Finds candidate (owner, line number) pairs in one text: the owner is a rule index, or
+    -1 - k for the fingerprints of source pack k."""
 
     def candidates(self, text: str, line_starts: Sequence[int]) -> Iterable[tuple[int, int]]: ...
 
@@ -77,23 +77,23 @@ def _verifier(rule: Rule) -> regex.Pattern[str] | None:
     return regex.compile("|".join(parts), regex.V0)
 
 
-def _prefilter_expressions(rule: Rule) -> list[tuple[str, bool]]:
-    """(expression, caseless) pairs whose hits mark the lines a rule may fire on."""
-    phrases = [p for items in rule.phrases.values() for p in items if normalize_line(p)]
-    out: list[tuple[str, bool]] = []
-    if phrases:
-        alts = "|".join(phrase_regex(p, strip_edges=rule.match == "line") for p in phrases)
-        if rule.match == "line":
-            out.append((f"^{_EDGE}(?:{alts}){_EDGE}$", True))
-        elif rule.match == "prefix":
-            out.append((f"^{_EDGE}(?:{alts})", True))
-        else:
-            out.append((f"(?:{alts})", True))
-    if rule.triggers:
-        out.append(("|".join(re.escape(t) for t in rule.triggers), True))
-    if rule.trigger_pattern is not None:
-        out.append((rule.trigger_pattern, False))
-    return out
+def literal_forms(text: str) -> list[str]:
+    """The lower-cased literal a pre-filter looks for, plus the case variants that ASCII-only
+    caseless matching would miss (`ÜBER`, `Über`)."""
+    base = " ".join(text.lower().split())
+    forms = [base]
+    if not base.isascii():
+        forms += [base.upper(), base[:1].upper() + base[1:],
+                  " ".join(w[:1].upper() + w[1:] for w in base.split(" "))]
+    return list(dict.fromkeys(f for f in forms if f))
+
+
+def _rule_literals(rule: Rule) -> list[str]:
+    """Literals one of which occurs in every line the rule can fire on ("\n" = line start)."""
+    phrases = [p for items in rule.phrases.values() for p in items]
+    texts = [normalize_line(p) if rule.match == "line" else p for p in phrases]
+    texts += [("\n" + t[1:]) if t.startswith("^") else t for t in rule.triggers]
+    return [form for text in texts if text.strip() for form in literal_forms(text)]
 
 
 class CompiledRules:
@@ -114,91 +114,133 @@ class CompiledRules:
             )
             for i, rule in enumerate(rules)
         )
-        expressions: list[tuple[str, bool]] = []
-        owners: list[int] = []
+        literals: list[tuple[str, int]] = []
+        patterns: list[tuple[str, int]] = []
         for compiled in self.rules:
-            for expr in _prefilter_expressions(compiled.rule):
-                expressions.append(expr)
-                owners.append(compiled.index)
+            literals += [(lit, compiled.index) for lit in _rule_literals(compiled.rule)]
+            if compiled.rule.trigger_pattern is not None:
+                patterns.append((compiled.rule.trigger_pattern, compiled.index))
         # Fingerprint lines of source packs ride on the same scan; their owners are negative.
         self.fingerprints: tuple[tuple[str, frozenset[str]], ...] = tuple(
             (name, frozenset(normalize_line(line) for line in lines)) for name, lines in fingerprints
         )
         for k, (_, lines) in enumerate(fingerprints):
-            alts = "|".join(phrase_regex(line) for line in lines if normalize_line(line))
-            if not alts:
-                continue
-            expressions.append((f"^{_EDGE}(?:{alts}){_EDGE}$", True))
-            owners.append(-1 - k)
-        self.owners: tuple[int, ...] = tuple(owners)
-        self.scanner: Scanner = make_scanner(expressions)
+            literals += [(form, -1 - k) for line in lines if normalize_line(line)
+                         for form in literal_forms(normalize_line(line))]
+        self.scanner: Scanner = make_scanner(literals, patterns)
         self.zone_scanned: tuple[CompiledRule, ...] = tuple(r for r in self.rules if r.zone_scanned)
 
 
-def make_scanner(expressions: Sequence[tuple[str, bool]]) -> Scanner:
+# Spaces of every kind fold to one plain space (and zero-width characters go) in the text the
+# literals are searched in. Line breaks are never touched, so line numbers stay true.
+_FOLD_NEEDED = re.compile("[\t\u00a0\u2000-\u200d\u202f\u205f\u3000\u2060\ufeff\u00ad]| {2}")
+_FOLD_TABLE = {
+    **dict.fromkeys(map(ord, "\t\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+                        "\u2008\u2009\u200a\u202f\u205f\u3000"), " "),
+    **dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None),
+}
+_SPACE_RUN = re.compile(" {2,}")
+
+
+def scan_form(text: str) -> str:
+    """The text as literals are searched in: spaces folded, a line break in front (so a
+    literal may ask for the start of a line with a leading line break)."""
+    if _FOLD_NEEDED.search(text):
+        text = _SPACE_RUN.sub(" ", text.translate(_FOLD_TABLE))
+    return "\n" + text
+
+
+def _line_starts(data: bytes | str) -> list[int]:
+    sep = b"\n" if isinstance(data, bytes) else "\n"
+    return [0, *accumulate(len(part) + 1 for part in data.split(sep))]  # type: ignore[arg-type]
+
+
+def make_scanner(literals: Sequence[tuple[str, int]], patterns: Sequence[tuple[str, int]]) -> Scanner:
     """Hyperscan if it is installed and works here, else the pure-Python fallback."""
     try:
-        return HyperscanScanner(expressions)
+        return HyperscanScanner(literals, patterns)
     except ImportError:
-        return RegexScanner(expressions)
+        return RegexScanner(literals, patterns)
 
 
 class RegexScanner:
-    """Fallback pre-filter: each expression searched with `regex` (slow, same answers)."""
+    """Fallback pre-filter in pure Python: slower, same candidates."""
 
-    def __init__(self, expressions: Sequence[tuple[str, bool]]):
-        self._patterns = [
-            regex.compile(expr, regex.MULTILINE | regex.V0 | (regex.IGNORECASE if caseless else 0))
-            for expr, caseless in expressions
-        ]
+    def __init__(self, literals: Sequence[tuple[str, int]], patterns: Sequence[tuple[str, int]]):
+        self._literals = [(lit.lower(), owner) for lit, owner in literals]
+        self._patterns = [(regex.compile(p, regex.MULTILINE | regex.V0), owner)
+                          for p, owner in patterns]
 
     def candidates(self, text: str, line_starts: Sequence[int]) -> Iterable[tuple[int, int]]:
-        for expr_id, pattern in enumerate(self._patterns):
+        lowered = scan_form(text).lower()
+        starts = _line_starts(lowered)
+        for literal, owner in self._literals:
+            pos = lowered.find(literal)
+            while pos >= 0:
+                yield owner, bisect_right(starts, pos + len(literal) - 1) - 2
+                pos = lowered.find(literal, pos + 1)
+        for pattern, owner in self._patterns:
             for match in pattern.finditer(text):
-                yield expr_id, bisect_right(line_starts, match.start()) - 1
+                yield owner, bisect_right(line_starts, match.start()) - 1
 
 
 class HyperscanScanner:
-    """All expressions in one Hyperscan database; one scan per text, scratch per thread."""
+    """Literals in one Hyperscan literal database, trigger patterns in a second one; one scan
+    of each per text, scratch space per thread."""
 
-    def __init__(self, expressions: Sequence[tuple[str, bool]]):
+    def __init__(self, literals: Sequence[tuple[str, int]], patterns: Sequence[tuple[str, int]]):
         import hyperscan  # noqa: PLC0415 - optional: the fallback covers platforms without it
 
         self._hs = hyperscan
-        self._database = None
         self._local = threading.local()
-        if not expressions:
-            return
-        base = hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP | hyperscan.HS_FLAG_MULTILINE
-        flags = [base | (hyperscan.HS_FLAG_CASELESS if caseless else 0)
-                 for _, caseless in expressions]
-        self._database = hyperscan.Database()
-        self._database.compile(
-            expressions=[expr.encode("utf-8") for expr, _ in expressions],
-            ids=list(range(len(expressions))),
-            elements=len(expressions),
-            flags=flags,
-        )
+        self._literal_owners = [owner for _, owner in literals]
+        self._pattern_owners = [owner for _, owner in patterns]
+        self._literal_db = self._pattern_db = None
+        if literals:
+            self._literal_db = hyperscan.Database()
+            self._literal_db.compile(
+                expressions=[lit.encode("utf-8") for lit, _ in literals],
+                ids=list(range(len(literals))), elements=len(literals),
+                flags=hyperscan.HS_FLAG_CASELESS, literal=True,
+            )
+        if patterns:
+            self._pattern_db = hyperscan.Database()
+            self._pattern_db.compile(
+                expressions=[p.encode("utf-8") for p, _ in patterns],
+                ids=list(range(len(patterns))), elements=len(patterns),
+                flags=hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP | hyperscan.HS_FLAG_MULTILINE,
+            )
 
-    def _scratch(self):  # type: ignore[no-untyped-def]
-        scratch = getattr(self._local, "scratch", None)
+    def _scratch(self, name: str, database):  # type: ignore[no-untyped-def]
+        scratch = getattr(self._local, name, None)
         if scratch is None:
-            scratch = self._local.scratch = self._hs.Scratch(self._database)
+            scratch = self._hs.Scratch(database)
+            setattr(self._local, name, scratch)
         return scratch
 
     def candidates(self, text: str, line_starts: Sequence[int]) -> Iterable[tuple[int, int]]:
-        if self._database is None:
-            return []
-        if text.isascii():
-            data = text.encode("ascii")
-            starts = line_starts
-        else:
-            data = text.encode("utf-8", "replace")
-            starts = [0, *accumulate(len(part) + 1 for part in data.split(b"\n"))]
-        hits: list[tuple[int, int]] = []
-        self._database.scan(data, match_event_handler=_collect, context=hits,
-                            scratch=self._scratch())
-        return [(expr_id, bisect_right(starts, end - 1) - 1) for expr_id, end in hits]
+        out: list[tuple[int, int]] = []
+        if self._literal_db is not None:
+            data = scan_form(text).encode("utf-8", "replace")
+            hits: list[tuple[int, int]] = []
+            self._literal_db.scan(data, match_event_handler=_collect, context=hits,
+                                  scratch=self._scratch("literal", self._literal_db))
+            if hits:
+                starts = _line_starts(data)
+                owners = self._literal_owners
+                out += [(owners[i], bisect_right(starts, end - 1) - 2) for i, end in hits]
+        if self._pattern_db is not None:
+            if text.isascii():
+                data, starts = text.encode("ascii"), line_starts
+            else:
+                data = text.encode("utf-8", "replace")
+                starts = _line_starts(data)
+            hits = []
+            self._pattern_db.scan(data, match_event_handler=_collect, context=hits,
+                                  scratch=self._scratch("pattern", self._pattern_db))
+            owners = self._pattern_owners
+            out += [(owners[i], bisect_right(starts, end - 1) - 1) for i, end in hits]
+        return out
 
 
 def _collect(expr_id: int, start: int, end: int, flags: int, hits: list[tuple[int, int]]) -> None:

@@ -58,9 +58,8 @@ def scan(compiled: CompiledRules, doc: Document) -> tuple[dict[int, set[int]], d
     fingerprint lines of each source pack the text holds."""
     candidates: dict[int, set[int]] = defaultdict(set)
     fingerprint_lines: dict[int, set[int]] = defaultdict(set)
-    for expr_id, line_no in compiled.scanner.candidates(doc.text, doc.starts):
+    for owner, line_no in compiled.scanner.candidates(doc.text, doc.starts):
         if 0 <= line_no < doc.count:
-            owner = compiled.owners[expr_id]
             (candidates if owner >= 0 else fingerprint_lines)[owner].add(line_no)
     found: dict[str, int] = {}
     for owner, lines in fingerprint_lines.items():
