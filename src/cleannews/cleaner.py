@@ -95,7 +95,7 @@ class Cleaner:
         """
         replacements = find_mojibake(text) if self.repair else []
         work = apply_replacements(text, replacements) if replacements else text
-        doc = Document.split(work)
+        doc = Document(work)
         chosen = self._selection(source, lang)
         candidates, fingerprints = scan(chosen.compiled, doc)
         notes: list[str] = []

@@ -4,12 +4,13 @@ Two passes: the `anywhere` rules first; then head and tail zones are measured on
 left, and the zone rules run. Whole-line deletions then take their line breaks and the blank
 lines around them as ANNOTATION.md says, and the document guard vetoes runs that would eat
 a large share of the prose.
+
+The hot path touches only the lines the pre-filter named, the few lines at the edges of the
+text (zones), and the lines next to a deletion; it never walks every line of a text.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
 from itertools import accumulate
 
 from cleannews.compiler import CompiledRule, CompiledRules
@@ -25,25 +26,32 @@ from cleannews.model import Removal, Rule
 
 GUARD_SHARE = 0.3
 GUARD_MIN_WORDS = 40
+# A line longer than this many characters per allowed word cannot be within `max_words`;
+# checking it first spares splitting long prose lines that a trigger word happened to hit.
+_CHARS_PER_WORD = 30
 
 
-@dataclass(slots=True)
 class Document:
-    """One text split into lines (without `\\n`; a CRLF line keeps its `\\r`)."""
+    """One text split into lines (without `\\n`; a CRLF line keeps its `\\r`), and what the
+    rules decided about them."""
 
-    text: str
-    lines: list[str]
-    starts: list[int]
-    count: int  # real lines: a final newline does not open another one
-    deleted: dict[int, CompiledRule] = field(default_factory=dict)
-    spans: dict[int, list[tuple[int, int, CompiledRule]]] = field(default_factory=dict)
+    __slots__ = ("_starts", "count", "deleted", "lines", "spans", "text")
 
-    @classmethod
-    def split(cls, text: str) -> Document:
-        lines = text.split("\n")
-        starts = [0, *accumulate(len(line) + 1 for line in lines)]
-        count = len(lines) - 1 if text.endswith("\n") else len(lines)
-        return cls(text, lines, starts, count)
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lines = text.split("\n")
+        # A final newline does not open another line.
+        self.count = len(self.lines) - 1 if text.endswith("\n") else len(self.lines)
+        self.deleted: dict[int, CompiledRule] = {}
+        self.spans: dict[int, list[tuple[int, int, CompiledRule]]] = {}
+        self._starts: list[int] | None = None
+
+    @property
+    def starts(self) -> list[int]:
+        """Offset of each line's first character (and one past the end)."""
+        if self._starts is None:
+            self._starts = [0, *accumulate(len(line) + 1 for line in self.lines)]
+        return self._starts
 
     def content(self, i: int) -> str:
         line = self.lines[i]
@@ -53,14 +61,15 @@ class Document:
         return i not in self.deleted
 
 
-def scan(compiled: CompiledRules, doc: Document) -> tuple[dict[int, set[int]], dict[str, int]]:
+def scan(compiled: CompiledRules, doc: Document) -> tuple[dict[int, list[int]], dict[str, int]]:
     """One pre-filter pass: candidate lines per rule index, and how many distinct
     fingerprint lines of each source pack the text holds."""
-    candidates: dict[int, set[int]] = defaultdict(set)
-    fingerprint_lines: dict[int, set[int]] = defaultdict(set)
-    for owner, line_no in compiled.scanner.candidates(doc.text, doc.starts):
-        if 0 <= line_no < doc.count:
-            (candidates if owner >= 0 else fingerprint_lines)[owner].add(line_no)
+    candidates: dict[int, list[int]] = {}
+    fingerprint_lines: dict[int, list[int]] = {}
+    count = doc.count
+    for owner, line_no in compiled.scanner.candidates(doc.text):
+        if 0 <= line_no < count:
+            (candidates if owner >= 0 else fingerprint_lines).setdefault(owner, []).append(line_no)
     found: dict[str, int] = {}
     for owner, lines in fingerprint_lines.items():
         name, wanted = compiled.fingerprints[-1 - owner]
@@ -71,57 +80,70 @@ def scan(compiled: CompiledRules, doc: Document) -> tuple[dict[int, set[int]], d
 
 
 def find_removals(
-    compiled: CompiledRules, doc: Document, candidates: dict[int, set[int]]
+    compiled: CompiledRules, doc: Document, candidates: dict[int, list[int]]
 ) -> tuple[list[Removal], list[str]]:
     """Every removal the rules make in the text (offsets into it), and any guard warnings."""
-    if not candidates and not compiled.zone_scanned:
-        return [], []
-    ordered = sorted(candidates.items())
-    for index, lines in ordered:
-        rule = compiled.rules[index]
+    rules = compiled.rules
+    zoned: list[tuple[CompiledRule, list[int]]] = []
+    for index in sorted(candidates):
+        rule = rules[index]
+        lines = sorted(candidates[index])
         if rule.rule.zone == "anywhere":
-            _apply(doc, rule, sorted(lines))
-    head_end, tail_start = _zones(doc)
-    if head_end is not None and tail_start is not None:
-        for index, lines in ordered:
-            rule = compiled.rules[index]
-            if rule.rule.zone != "anywhere":
-                in_zone = [i for i in sorted(lines) if _in_zone(rule.rule, i, head_end, tail_start)]
-                _apply(doc, rule, in_zone)
-        for rule in compiled.zone_scanned:
-            zone_lines = range(head_end) if rule.rule.zone == "head" else range(tail_start, doc.count)
-            _apply(doc, rule, [i for i in zone_lines if doc.alive(i)])
+            _apply(doc, rule, lines)
+        else:
+            zoned.append((rule, lines))
+    if zoned or compiled.zone_scanned:
+        _apply_zone_rules(doc, zoned, compiled.zone_scanned)
+    if not doc.deleted and not doc.spans:
+        return [], []
     warnings = _guard(doc)
     return _removals(doc), warnings
+
+
+def _apply_zone_rules(
+    doc: Document, zoned: list[tuple[CompiledRule, list[int]]], scanned: tuple[CompiledRule, ...]
+) -> None:
+    head_end = _first_prose(doc)
+    if head_end is None:
+        return  # no prose, no zones: when in doubt, keep
+    tail_start = _last_prose(doc) + 1
+    for rule, lines in zoned:
+        _apply(doc, rule, [i for i in lines if _in_zone(rule.rule, i, head_end, tail_start)])
+    for rule in scanned:
+        # Bottom-up in the head, so that stacked labels go in one run (idempotence).
+        lines = range(head_end - 1, -1, -1) if rule.rule.zone == "head" else range(tail_start, doc.count)
+        _apply(doc, rule, [i for i in lines if doc.alive(i)])
 
 
 def _in_zone(rule: Rule, i: int, head_end: int, tail_start: int) -> bool:
     return i < head_end if rule.zone == "head" else i >= tail_start
 
 
-def _zones(doc: Document) -> tuple[int | None, int | None]:
-    """(first prose line, first line after the last prose line), ignoring deleted lines."""
-    first = next((i for i in range(doc.count) if doc.alive(i) and is_prose(doc.content(i))), None)
-    if first is None:
-        return None, None
-    last = next(i for i in range(doc.count - 1, first - 1, -1)
-                if doc.alive(i) and is_prose(doc.content(i)))
-    return first, last + 1
+def _first_prose(doc: Document) -> int | None:
+    return next((i for i in range(doc.count) if doc.alive(i) and is_prose(doc.content(i))), None)
 
 
-def _apply(doc: Document, compiled: CompiledRule, lines: list[int]) -> None:
+def _last_prose(doc: Document) -> int:
+    return next(i for i in range(doc.count - 1, -1, -1) if doc.alive(i) and is_prose(doc.content(i)))
+
+
+def _apply(doc: Document, compiled: CompiledRule, lines: list[int] | range) -> None:
     rule = compiled.rule
     if rule.min_repeats > 1:
         keys = [normalize_line(doc.content(i)) for i in lines]
         lines = [i for i, key in zip(lines, keys, strict=True) if keys.count(key) >= rule.min_repeats]
+    max_chars = rule.max_words * _CHARS_PER_WORD
+    raw_lines, deleted, is_span = doc.lines, doc.deleted, rule.scope == "span"
     for i in lines:
-        if not doc.alive(i):
+        if i in deleted or (not is_span and len(raw_lines[i]) > max_chars):
             continue
         line = doc.content(i)
-        if rule.scope == "span":
+        if is_span:
             _apply_span(doc, compiled, i, line)
             continue
-        if word_count(line) > rule.max_words or not _matches_line(compiled, line):
+        if word_count(line) > rule.max_words:
+            continue
+        if not _matches_line(compiled, line):
             continue
         if not rule.allow_prose and is_prose(line):
             continue
@@ -155,14 +177,18 @@ def _neighbour_is(doc: Document, i: int, step: int, test: object) -> bool:
 
 
 def _apply_block(doc: Document, compiled: CompiledRule, heading: int) -> None:
+    """The heading and the headline-like lines under it. Blank lines between items are
+    crossed only when no prose follows (a tail block); inside the text a blank ends it."""
     rule = compiled.rule
     doc.deleted[heading] = compiled
-    cross_blanks = rule.zone == "tail"
+    cross_blanks = not any(
+        doc.alive(k) and is_prose(doc.content(k)) for k in range(heading + 1, doc.count)
+    )
     taken, j = 0, heading + 1
     while j < doc.count and taken < rule.max_items:
         line = doc.content(j)
         if is_blank(line):
-            if not (cross_blanks or taken == 0):
+            if not cross_blanks:
                 break
             j += 1
             continue
@@ -198,15 +224,21 @@ def _apply_span(doc: Document, compiled: CompiledRule, i: int, line: str) -> Non
 
 
 def _guard(doc: Document) -> list[str]:
-    """Keep the prose when the removals would take too much of it, and say so."""
-    prose = {i: word_count(doc.content(i)) for i in range(doc.count) if is_prose(doc.content(i))}
-    lost = sum(words for i, words in prose.items() if i in doc.deleted)
-    total = sum(prose.values())
-    if lost < GUARD_MIN_WORDS or lost <= GUARD_SHARE * total:
+    """Keep the prose when the removals would take too much of it, and say so.
+
+    Only rules with `allow_prose` can delete a prose line, so only their deletions count.
+    """
+    lost_lines = [i for i, rule in doc.deleted.items()
+                  if rule.rule.allow_prose and is_prose(doc.content(i))]
+    lost = sum(word_count(doc.content(i)) for i in lost_lines)
+    if lost < GUARD_MIN_WORDS:
         return []
-    vetoed = sorted({doc.deleted[i].rule.code for i in prose if i in doc.deleted})
-    for i in prose:
-        doc.deleted.pop(i, None)
+    total = sum(word_count(doc.content(i)) for i in range(doc.count) if is_prose(doc.content(i)))
+    if lost <= GUARD_SHARE * total:
+        return []
+    vetoed = sorted({doc.deleted[i].rule.code for i in lost_lines})
+    for i in lost_lines:
+        del doc.deleted[i]
     return [
         f"kept {lost} of {total} prose words that rules {', '.join(vetoed)} would have deleted"
         f" (more than {GUARD_SHARE:.0%} of the prose)"
@@ -216,25 +248,23 @@ def _guard(doc: Document) -> list[str]:
 def _removals(doc: Document) -> list[Removal]:
     """Deleted lines and spans as offset ranges, with the whitespace ANNOTATION.md asks for."""
     dropped = _lines_to_drop(doc)
-    ranges: list[tuple[int, int, CompiledRule]] = []
-    for i, owner in dropped:
-        start, end = doc.starts[i], doc.starts[i + 1]
-        ranges.append((start, min(end, len(doc.text)), owner))
-    if dropped and not doc.text.endswith("\n") and dropped[-1][0] == doc.count - 1:
-        kept = [i for i in range(doc.count) if i not in dict(dropped)]
-        if kept:  # the new last line must not end in the line break the old one lacked
-            last = kept[-1]
-            start, _, owner = ranges[-1]
-            cut = doc.starts[last] + len(doc.content(last))
-            ranges.append((cut, doc.starts[last + 1], owner))
-    dropped_lines = dict(dropped)
+    starts, text = doc.starts, doc.text
+    ranges: list[tuple[int, int, CompiledRule]] = [
+        (starts[i], min(starts[i + 1], len(text)), owner) for i, owner in dropped
+    ]
+    if dropped and not text.endswith("\n") and dropped[-1][0] == doc.count - 1:
+        dropped_lines = {i for i, _ in dropped}
+        kept = next((i for i in range(doc.count - 1, -1, -1) if i not in dropped_lines), None)
+        if kept is not None:  # the new last line must not end in the line break the old one lacked
+            cut = starts[kept] + len(doc.content(kept))
+            ranges.append((cut, starts[kept + 1], ranges[-1][2]))
     for i, spans in doc.spans.items():
-        if i in dropped_lines:
+        if i in doc.deleted:
             continue
         line = doc.content(i)
         for start, end, owner in spans:
             start, end = _take_space(line, start, end)
-            ranges.append((doc.starts[i] + start, doc.starts[i] + end, owner))
+            ranges.append((starts[i] + start, starts[i] + end, owner))
     ranges.sort(key=lambda r: r[0])
     merged: list[tuple[int, int, CompiledRule]] = []
     for start, end, owner in ranges:
@@ -242,7 +272,7 @@ def _removals(doc: Document) -> list[Removal]:
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]), owner)
         else:
             merged.append((start, end, owner))
-    return [Removal(o.rule.code, o.rule.name, s, e, doc.text[s:e]) for s, e, o in merged]
+    return [Removal(o.rule.code, o.rule.name, s, e, text[s:e]) for s, e, o in merged]
 
 
 def _take_space(line: str, start: int, end: int) -> tuple[int, int]:
@@ -254,21 +284,30 @@ def _take_space(line: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _lines_to_drop(doc: Document) -> list[tuple[int, CompiledRule]]:
-    """Deleted lines plus the surplus blank lines around them, each with the rule to blame."""
+    """Deleted lines plus the surplus blank lines around them, each with the rule to blame.
+
+    A stretch of blank and deleted lines keeps as many blank lines as its longest run of
+    blank lines, and none at the start or end of the text.
+    """
     out: list[tuple[int, CompiledRule]] = []
-    i = 0
-    while i < doc.count:
-        if not (i in doc.deleted or is_blank(doc.content(i))):
-            i += 1
+    done = -1
+    for i in sorted(doc.deleted):
+        if i <= done:
             continue
-        j = i
-        while j < doc.count and (j in doc.deleted or is_blank(doc.content(j))):
-            j += 1
-        stretch = range(i, j)
-        if any(k in doc.deleted for k in stretch):
-            out.extend(_settle_stretch(doc, stretch, at_edge=(i == 0 or j == doc.count)))
-        i = j
+        first = i
+        while first > 0 and _stretchy(doc, first - 1):
+            first -= 1
+        last = i
+        while last + 1 < doc.count and _stretchy(doc, last + 1):
+            last += 1
+        out.extend(_settle_stretch(doc, range(first, last + 1),
+                                   at_edge=first == 0 or last == doc.count - 1))
+        done = last
     return out
+
+
+def _stretchy(doc: Document, i: int) -> bool:
+    return i in doc.deleted or is_blank(doc.content(i))
 
 
 def _settle_stretch(doc: Document, stretch: range, at_edge: bool) -> list[tuple[int, CompiledRule]]:

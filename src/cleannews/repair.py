@@ -19,6 +19,8 @@ _SUSPECT = re.compile(
     "\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161"
     "\u203a\u0153\u017e\u0178]"
 )
+# Cheap first look: a mojibake lead character (as Latin-1/cp1252 shows UTF-8 lead bytes).
+_LEADS = ("Ã", "Â", "â€", "Ð", "Ñ", "Å", "Ä", "Î", "Ø", "Ù")
 _config = None
 
 
@@ -49,7 +51,7 @@ def _ftfy_config():  # type: ignore[no-untyped-def]
 
 def find_mojibake(text: str) -> list[Replacement]:
     """Replacements that repair mojibake in `text`; empty for clean text (the common case)."""
-    if text.isascii() or _SUSPECT.search(text) is None:
+    if text.isascii() or not any(lead in text for lead in _LEADS) or not _SUSPECT.search(text):
         return []
     import ftfy  # noqa: PLC0415
 
