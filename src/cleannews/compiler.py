@@ -101,16 +101,21 @@ def _rule_literals(rule: Rule) -> list[str]:
     prose lines that merely use the word are never even tried. Longer phrases are looked for
     anywhere.
     """
-    texts = []
+    out: list[str] = []
     for items in rule.phrases.values():
         for phrase in items:
             text = normalize_line(phrase) if rule.match == "line" else phrase.strip()
-            if rule.match != "inline" and len(text) < _ANCHOR_BELOW:
-                texts += ["\n" + lead + text for lead in _LINE_LEADS]
-            else:
-                texts.append(text)
-    texts += [("\n" + t[1:]) if t.startswith("^") else t for t in rule.triggers]
-    return [form for text in texts if text.strip() for form in literal_forms(text)]
+            if not text:
+                continue
+            anchored = rule.match != "inline" and len(text) < _ANCHOR_BELOW
+            leads = ["\n" + lead for lead in _LINE_LEADS] if anchored else [""]
+            out += [lead + form for form in literal_forms(text) for lead in leads]
+    for trigger in rule.triggers:
+        if trigger.startswith("^"):
+            out += ["\n" + form for form in literal_forms(trigger[1:])]
+        elif trigger.strip():
+            out += literal_forms(trigger)
+    return out
 
 
 class CompiledRules:
@@ -211,6 +216,7 @@ class HyperscanScanner:
 
         self._hs = hyperscan
         self._local = threading.local()
+        self._literals_source, self._patterns_source = list(literals), list(patterns)
         self._literal_owners = [owner for _, owner in literals]
         self._pattern_owners = [owner for _, owner in patterns]
         self._literal_db = self._pattern_db = None

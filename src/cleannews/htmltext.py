@@ -19,7 +19,12 @@ def extract_text(html: bytes, path: str) -> str:
 
     Bytes go to trafilatura as they are, so it can honour the page's own charset.
     """
-    import trafilatura  # noqa: PLC0415
+    try:
+        import trafilatura  # noqa: PLC0415
+    except ImportError as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(path, f"HTML input needs trafilatura, which failed to import: {reason}")\
+            from None
 
     text = trafilatura.extract(html, include_comments=False, include_tables=True,
                                favor_precision=False)

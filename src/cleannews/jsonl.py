@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 
 Line = tuple[str, int, bytes]  # (input name, line number, raw line with its line break)
 
+_JSON_TYPES = {type(None): "null", bool: "a boolean", int: "a number", float: "a number",
+               list: "an array", dict: "an object"}
+
 CHUNK = 32  # lines a worker takes at a time: amortises pickling without hurting latency
 
 
@@ -86,7 +89,7 @@ def clean_line(cleaner: Cleaner, opts: JsonlOptions, item: Line) -> Outcome:
         return Outcome(name, lineno, raw, len(raw), error="not a JSON object")
     text = doc.get(opts.text_key)
     if not isinstance(text, str):
-        what = "missing" if opts.text_key not in doc else f"a {type(text).__name__}"
+        what = "missing" if opts.text_key not in doc else _JSON_TYPES.get(type(text), "?")
         return Outcome(name, lineno, raw, len(raw),
                        error=f"field '{opts.text_key}' is {what}, not a string")
     url = doc.get(opts.url_key)

@@ -1,0 +1,169 @@
+"""Engine behaviour at the level users meet it: whitespace, zones, guards, repair, scanners."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+import cleannews
+from cleannews import Cleaner, Removal, Replacement, apply_trace
+from cleannews.compiler import CompiledRules, HyperscanScanner, RegexScanner
+from cleannews.engine import Document, find_removals, scan
+from tests.corpus_cases import all_cases
+
+P1 = "The council approved the new budget on Monday evening."
+P2 = "The mayor said the vote was a turning point for the city."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a deleted line takes its line break; blank runs keep their longest run
+        (f"{P1}\n\nADVERTISEMENT\n\n{P2}\n", f"{P1}\n\n{P2}\n"),
+        (f"{P1}\nADVERTISEMENT\n{P2}\n", f"{P1}\n{P2}\n"),
+        (f"{P1}\n\n\nADVERTISEMENT\n\n{P2}\n", f"{P1}\n\n\n{P2}\n"),
+        # none at the start or end of the text
+        (f"[ad_1]\n\n{P1}\n", f"{P1}\n"),
+        (f"{P1}\n\nQuelle\n", f"{P1}\n"),
+        # no final newline stays absent
+        (f"{P1}\n\nQuelle", P1),
+        # CRLF kept
+        (f"{P1}\r\n\r\nADVERTISEMENT\r\n\r\n{P2}\r\n", f"{P1}\r\n\r\n{P2}\r\n"),
+        (f"{P1}\r\n\r\nKommentare", P1),
+        # inline deletions take one adjacent space
+        (f"Er plant eine eigene KI (mehr dazu hier). {P2}\n", f"Er plant eine eigene KI. {P2}\n"),
+        (f"[ad_1] {P1}\n", f"{P1}\n"),
+        # trailing spaces and NBSP inside kept lines stay
+        (f"{P1}  \nADVERTISEMENT\n{P2}\u00a0x.\n", f"{P1}  \n{P2}\u00a0x.\n"),
+        # everything deleted
+        ("ADVERTISEMENT\n", ""),
+        ("", ""),
+    ],
+)
+def test_whitespace(text: str, expected: str) -> None:
+    result = cleannews.clean_and_explain(text)
+    assert result.text == expected
+    assert apply_trace(text, result.trace) == expected
+
+
+def test_clean_text_is_returned_unchanged() -> None:
+    text = f"{P1}\n\n{P2}\n"
+    result = cleannews.clean_and_explain(text)
+    assert result.text is text or result.text == text
+    assert result.trace == ()
+
+
+def test_trace_names_rule_and_offsets() -> None:
+    text = f"{P1}\n\nADVERTISEMENT\n\n{P2}\n"
+    (removal,) = cleannews.clean_and_explain(text).trace
+    assert isinstance(removal, Removal)
+    assert removal.code == "AD002"
+    assert removal.name == "ad-label-line"
+    assert text[removal.start:removal.end] == removal.text == "ADVERTISEMENT\n\n"
+
+
+def test_tail_rules_need_prose_before_them() -> None:
+    assert cleannews.clean("Quelle\n") == "Quelle\n"  # no prose: no zones, keep
+    assert cleannews.clean(f"Quelle\n\n{P1}\n") == f"Quelle\n\n{P1}\n"  # head, not tail
+
+
+def test_document_guard_keeps_prose_and_warns(tmp_path: Path) -> None:
+    pack = tmp_path / "greedy.toml"
+    pack.write_text(
+        'schema = 1\ncategory = "OT"\n[[rule]]\ncode = "OT901"\nname = "greedy"\n'
+        'summary = "s"\nwhy = "w"\nscope = "line"\nallow_prose = true\nmax_words = 200\n'
+        'pattern = "council"\ntriggers = ["council"]\n'
+        '[[rule.fail]]\ninput = "x"\nexpected = ""\n[[rule.pass]]\ninput = "y"\n',
+        encoding="utf-8",
+    )
+    cleaner = Cleaner(packs=[pack])
+    long_para = " ".join([P1] * 6)
+    text = f"{long_para}\n\n{P2}\n"
+    result = cleaner.clean_and_explain(text)
+    assert result.text == text
+    assert result.warnings and "OT901" in result.warnings[0]
+
+
+def test_levels_and_select_ignore() -> None:
+    text = f"ADVERTISEMENT\n{P1}\nShare this:\n{P2}\n"
+    assert Cleaner(ignore=["AD"]).clean(text) == f"ADVERTISEMENT\n{P1}\n{P2}\n"
+    assert Cleaner(select=["AD"]).clean(text) == f"{P1}\nShare this:\n{P2}\n"
+    assert Cleaner(select=["AD", "SH"], ignore=["SH001"]).clean(text) == f"{P1}\nShare this:\n{P2}\n"
+    safe = Cleaner(level="safe")
+    assert all(r.level == "safe" for r in safe._selection(None, None).compiled.rules and
+               [c.rule for c in safe._selection(None, None).compiled.rules])
+    with pytest.raises(ValueError, match="level"):
+        Cleaner(level="extreme")  # type: ignore[arg-type]
+
+
+def test_mojibake_is_repaired_and_traced() -> None:
+    text = f"Der Bürgermeister sagte, die Abstimmung sei ein Wendepunkt. FÃ¼r die Stadt.\n"
+    result = cleannews.clean_and_explain(text)
+    assert "Für die Stadt" in result.text
+    assert any(isinstance(e, Replacement) for e in result.trace)
+    assert apply_trace(text, result.trace) == result.text
+    assert cleannews.clean(text, repair=False) == text
+
+
+def test_mojibake_inside_a_removed_line() -> None:
+    text = f"{P1}\nQuelle: Ã¼ber dpa\n{P2}\n"
+    result = cleannews.clean_and_explain(text)
+    assert result.text == f"{P1}\n{P2}\n"
+    assert apply_trace(text, result.trace) == result.text
+
+
+def test_fallback_scanner_gives_the_same_results() -> None:
+    cleaner = Cleaner()
+    compiled = cleaner._selection(None, None).compiled
+    assert isinstance(compiled.scanner, HyperscanScanner), "hyperscan should be installed in CI"
+    literals_and_patterns = (compiled.scanner._literals_source, compiled.scanner._patterns_source)
+    fallback = RegexScanner(*literals_and_patterns)
+    for case in all_cases():
+        if case.set == "sources":
+            continue
+        text = case.input
+        fast = compiled.scanner.candidates(text)
+        slow = fallback.candidates(text)
+        assert fast <= slow, case.id
+        doc_fast, doc_slow = Document(text), Document(text)
+        cand_fast, _ = scan(compiled, doc_fast)
+        slow_compiled = _with_scanner(compiled, fallback)
+        cand_slow, _ = scan(slow_compiled, doc_slow)
+        assert find_removals(compiled, doc_fast, cand_fast)[0] == \
+            find_removals(slow_compiled, doc_slow, cand_slow)[0], case.id
+
+
+def _with_scanner(compiled: CompiledRules, scanner: RegexScanner) -> CompiledRules:
+    clone = object.__new__(CompiledRules)
+    clone.__dict__.update(compiled.__dict__)
+    clone.scanner = scanner
+    return clone
+
+
+def test_cleaner_is_thread_safe() -> None:
+    cleaner = Cleaner()
+    cases = [c for c in all_cases() if c.set in ("seeds", "negative")]
+    expected = {c.id: cleaner.clean(c.input) for c in cases}
+    errors: list[str] = []
+
+    def work() -> None:
+        for _ in range(5):
+            for case in cases:
+                if cleaner.clean(case.input) != expected[case.id]:
+                    errors.append(case.id)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+
+
+def test_huge_single_line_and_binaryish_input() -> None:
+    line = "word " * 200_000
+    assert cleannews.clean(line) == line
+    weird = "\x00\x01\ufffd\ud800 text\n"
+    assert isinstance(cleannews.clean(weird), str)

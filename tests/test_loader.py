@@ -1,0 +1,121 @@
+"""Pack validation: every broken pack fails with a message naming file, rule and field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cleannews import Cleaner, PackError
+from cleannews.loader import builtin_pack_paths, load_pack, load_packs
+
+GOOD_RULE = '''
+[[rule]]
+code = "AD901"
+name = "test-marker"
+summary = "A test marker."
+why = "Tests."
+scope = "line"
+phrases.en = ["TEST MARKER"]
+{extra}
+[[rule.fail]]
+input = "The council met on Monday evening to vote.\\nTEST MARKER\\n"
+expected = "The council met on Monday evening to vote.\\n"
+[[rule.pass]]
+input = "The test marker was never found, the police said.\\n"
+'''
+
+
+def write_pack(tmp_path: Path, body: str, header: str = 'schema = 1\ncategory = "AD"\n') -> Path:
+    path = tmp_path / "pack.toml"
+    path.write_text(header + body, encoding="utf-8")
+    return path
+
+
+def test_builtin_packs_load() -> None:
+    packs = load_packs(builtin_pack_paths())
+    assert sum(len(p.rules) for p in packs) > 30
+
+
+def test_good_pack_loads_and_runs(tmp_path: Path) -> None:
+    path = write_pack(tmp_path, GOOD_RULE.format(extra=""))
+    cleaner = Cleaner(packs=[path], builtin=False)
+    assert cleaner.clean("Real sentence of the story here.\nTEST MARKER\n") == (
+        "Real sentence of the story here.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra", "field", "message"),
+    [
+        ('colour = "red"', "colour", "unknown field"),
+        ('pattern = "([unclosed"\ntriggers = ["x"]', "pattern", "bad regex"),
+        ('pattern = "^TEST"\nphrases.de = ["X"]', "triggers", "needs 'triggers'"),
+        ('zone = "everywhere"', "zone", "must be one of"),
+        ('max_words = 0', "max_words", "integer >= 1"),
+        ('level = "extreme"', "level", "must be one of"),
+    ],
+)
+def test_bad_rule_names_file_rule_and_field(
+    tmp_path: Path, extra: str, field: str | None, message: str | None
+) -> None:
+    path = write_pack(tmp_path, GOOD_RULE.format(extra=extra))
+    with pytest.raises(PackError) as info:
+        load_pack(path)
+    text = str(info.value)
+    assert str(path) in text
+    assert "AD901" in text
+    if field:
+        assert f"'{field}'" in text
+        assert message in text
+
+
+def test_duplicate_code_in_one_pack(tmp_path: Path) -> None:
+    body = GOOD_RULE.format(extra="") + GOOD_RULE.format(extra="").replace("test-marker", "other")
+    with pytest.raises(PackError, match=r"AD901.*'code'.*duplicate"):
+        load_pack(write_pack(tmp_path, body))
+
+
+def test_duplicate_code_across_user_packs(tmp_path: Path) -> None:
+    one, two = tmp_path / "a", tmp_path / "b"
+    one.mkdir()
+    two.mkdir()
+    for folder in (one, two):
+        write_pack(folder, GOOD_RULE.format(extra=""))
+    with pytest.raises(PackError, match="duplicate code, already defined"):
+        load_packs([one, two])
+
+
+def test_user_rule_overrides_builtin_code(tmp_path: Path) -> None:
+    body = GOOD_RULE.format(extra="").replace("AD901", "AD001")
+    cleaner = Cleaner(packs=[write_pack(tmp_path, body)])
+    assert [r for r in cleaner.rules if r.code == "AD001"][-1].name == "test-marker"
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        ('schema = 2\ncategory = "AD"\n', "'schema'"),
+        ('category = "AD"\n', "'schema'"),
+        ('schema = 1\ncategory = "ZZ"\n', "unknown category"),
+        ('schema = 1\n', "needs 'category'"),
+        ('schema = 1\ncategory = "CK"\n', "holds only CK rules"),
+        ('schema = 1\ncategory = "AD"\nfingerprints = ["x"]\n', "only source packs"),
+    ],
+)
+def test_bad_pack_header(tmp_path: Path, header: str, message: str) -> None:
+    with pytest.raises(PackError, match=message):
+        load_pack(write_pack(tmp_path, GOOD_RULE.format(extra=""), header=header))
+
+
+def test_invalid_toml_and_missing_examples(tmp_path: Path) -> None:
+    with pytest.raises(PackError, match="invalid TOML"):
+        load_pack(write_pack(tmp_path, "[[rule]\n"))
+    body = GOOD_RULE.format(extra="").split("[[rule.fail]]")[0]
+    with pytest.raises(PackError, match="'fail'"):
+        load_pack(write_pack(tmp_path, body))
+
+
+def test_missing_pack_location(tmp_path: Path) -> None:
+    with pytest.raises(PackError, match="no such pack"):
+        Cleaner(packs=[tmp_path / "nowhere"])
