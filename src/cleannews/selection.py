@@ -21,7 +21,8 @@ def host_of(source: str) -> str:
         host = urlsplit(value).hostname or ""
     except ValueError:
         return ""
-    return host.rstrip(".")
+    host = host.rstrip(".")
+    return host if host and not any(char.isspace() for char in host) else ""
 
 
 def pack_for_host(host: str, packs: Sequence[Pack]) -> Pack | None:

@@ -1,0 +1,1 @@
+"""Packs in this folder are found through the `cleannews.packs` entry point."""
