@@ -23,8 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
-import cleannews  # noqa: E402
 from tests.corpus_cases import Case, all_cases  # noqa: E402
+
+import cleannews  # noqa: E402
 
 
 def lcs(a: list[str], b: list[str]) -> int:
@@ -67,9 +68,12 @@ def score(case: Case) -> Score:
 
 
 def table(title: str, groups: dict[str, list[Score]]) -> str:
-    rows = [f"### {title}", "",
-            "| group | cases | content recall | precision | noise removed | exact | damaged |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    rows = [
+        f"### {title}",
+        "",
+        "| group | cases | content recall | precision | noise removed | exact | damaged |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for name, scores in sorted(groups.items()):
         rows.append(_row(name, scores))
     return "\n".join(rows) + "\n"
@@ -79,9 +83,11 @@ def _row(name: str, scores: list[Score]) -> str:
     n = len(scores)
     noisy = [s.noise_removed for s in scores if s.noise_removed is not None]
     noise = f"{sum(noisy) / len(noisy):.3f}" if noisy else "-"
-    return (f"| {name} | {n} | {sum(s.recall for s in scores) / n:.4f} | "
-            f"{sum(s.precision for s in scores) / n:.4f} | {noise} | "
-            f"{sum(s.exact for s in scores)} | {sum(s.damaged for s in scores)} |")
+    return (
+        f"| {name} | {n} | {sum(s.recall for s in scores) / n:.4f} | "
+        f"{sum(s.precision for s in scores) / n:.4f} | {noise} | "
+        f"{sum(s.exact for s in scores)} | {sum(s.damaged for s in scores)} |"
+    )
 
 
 def main() -> int:
@@ -98,8 +104,10 @@ def main() -> int:
     if args.show_damaged:
         for s in scores:
             if s.damaged or not s.exact:
-                print(f"- {s.case.id}: recall {s.recall:.3f}, noise removed "
-                      f"{s.noise_removed if s.noise_removed is None else round(s.noise_removed, 3)}")
+                print(
+                    f"- {s.case.id}: recall {s.recall:.3f}, noise removed "
+                    f"{s.noise_removed if s.noise_removed is None else round(s.noise_removed, 3)}"
+                )
     return 0
 
 

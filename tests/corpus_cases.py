@@ -46,6 +46,13 @@ def all_cases() -> list[Case]:
         meta = tomllib.loads(read(folder / "case.toml"))
         rel = folder.relative_to(CORPUS).parts
         domain = rel[1] if rel[0] == "sources" else None
-        cases.append(Case(folder, rel[0], meta["lang"], tuple(meta.get("categories", [])),
-                          meta.get("source_domain", domain)))
+        cases.append(
+            Case(
+                folder,
+                rel[0],
+                meta["lang"],
+                tuple(meta.get("categories", [])),
+                meta.get("source_domain", domain),
+            )
+        )
     return cases

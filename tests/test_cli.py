@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import pathlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -354,11 +355,25 @@ def test_in_process(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     _check(case, run, tmp_path, created)
 
 
-# The subprocess half of the table: every case again, through `python -m cleannews`.
+# The subprocess half of the table: every case again, through `python -m cleannews`. Each
+# process compiles the packs (most of its run time), so the cases are started together up
+# front, one per core, and each test then checks its own result.
+@pytest.fixture(scope="module")
+def subprocess_runs(tmp_path_factory: pytest.TempPathFactory
+                    ) -> dict[str, tuple[Run, Path, dict[Path, bytes]]]:
+    def start(case: Case) -> tuple[Run, Path, dict[Path, bytes]]:
+        folder = tmp_path_factory.mktemp(case.id)
+        created = _setup(folder, case)
+        prefix = unreadable_prefix() if UNREADABLE in case.files else []
+        stdin = None if case.stdin is None else _b(case.stdin)
+        return run_subprocess(case.args, stdin, folder, prefix), folder, created
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        return dict(zip([c.id for c in CASES], pool.map(start, CASES), strict=True))
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_subprocess(case: Case, tmp_path: Path) -> None:
-    created = _setup(tmp_path, case)
-    prefix = unreadable_prefix() if UNREADABLE in case.files else []
-    stdin = None if case.stdin is None else _b(case.stdin)
-    run = run_subprocess(case.args, stdin, tmp_path, prefix)
-    _check(case, run, tmp_path, created)
+def test_subprocess(case: Case,
+                    subprocess_runs: dict[str, tuple[Run, Path, dict[Path, bytes]]]) -> None:
+    run, folder, created = subprocess_runs[case.id]
+    _check(case, run, folder, created)

@@ -41,5 +41,5 @@ def test_trace_and_idempotence(case: Case) -> None:
     result = cleannews.clean_and_explain(case.input, source=case.source)
     assert apply_trace(case.input, result.trace) == result.text
     for edit in result.trace:
-        assert case.input[edit.start:edit.end] == edit.text
+        assert case.input[edit.start : edit.end] == edit.text
     assert cleannews.clean(result.text, source=case.source) == result.text

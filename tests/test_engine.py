@@ -61,7 +61,7 @@ def test_trace_names_rule_and_offsets() -> None:
     assert isinstance(removal, Removal)
     assert removal.code == "AD002"
     assert removal.name == "ad-label-line"
-    assert text[removal.start:removal.end] == removal.text == "ADVERTISEMENT\n\n"
+    assert text[removal.start : removal.end] == removal.text == "ADVERTISEMENT\n\n"
 
 
 def test_tail_rules_need_prose_before_them() -> None:
@@ -90,16 +90,21 @@ def test_levels_and_select_ignore() -> None:
     text = f"ADVERTISEMENT\n{P1}\nShare this:\n{P2}\n"
     assert Cleaner(ignore=["AD"]).clean(text) == f"ADVERTISEMENT\n{P1}\n{P2}\n"
     assert Cleaner(select=["AD"]).clean(text) == f"{P1}\nShare this:\n{P2}\n"
-    assert Cleaner(select=["AD", "SH"], ignore=["SH001"]).clean(text) == f"{P1}\nShare this:\n{P2}\n"
+    assert (
+        Cleaner(select=["AD", "SH"], ignore=["SH001"]).clean(text) == f"{P1}\nShare this:\n{P2}\n"
+    )
     safe = Cleaner(level="safe")
-    assert all(r.level == "safe" for r in safe._selection(None, None).compiled.rules and
-               [c.rule for c in safe._selection(None, None).compiled.rules])
+    assert all(
+        r.level == "safe"
+        for r in safe._selection(None, None).compiled.rules
+        and [c.rule for c in safe._selection(None, None).compiled.rules]
+    )
     with pytest.raises(ValueError, match="level"):
         Cleaner(level="extreme")  # type: ignore[arg-type]
 
 
 def test_mojibake_is_repaired_and_traced() -> None:
-    text = f"Der Bürgermeister sagte, die Abstimmung sei ein Wendepunkt. FÃ¼r die Stadt.\n"
+    text = "Der Bürgermeister sagte, die Abstimmung sei ein Wendepunkt. FÃ¼r die Stadt.\n"
     result = cleannews.clean_and_explain(text)
     assert "Für die Stadt" in result.text
     assert any(isinstance(e, Replacement) for e in result.trace)
@@ -131,8 +136,10 @@ def test_fallback_scanner_gives_the_same_results() -> None:
         cand_fast, _ = scan(compiled, doc_fast)
         slow_compiled = _with_scanner(compiled, fallback)
         cand_slow, _ = scan(slow_compiled, doc_slow)
-        assert find_removals(compiled, doc_fast, cand_fast)[0] == \
-            find_removals(slow_compiled, doc_slow, cand_slow)[0], case.id
+        assert (
+            find_removals(compiled, doc_fast, cand_fast)[0]
+            == find_removals(slow_compiled, doc_slow, cand_slow)[0]
+        ), case.id
 
 
 def _with_scanner(compiled: CompiledRules, scanner: RegexScanner) -> CompiledRules:

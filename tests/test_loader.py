@@ -9,7 +9,7 @@ import pytest
 from cleannews import Cleaner, PackError
 from cleannews.loader import builtin_pack_paths, load_pack, load_packs
 
-GOOD_RULE = '''
+GOOD_RULE = """
 [[rule]]
 code = "AD901"
 name = "test-marker"
@@ -23,7 +23,7 @@ input = "The council met on Monday evening to vote.\\nTEST MARKER\\n"
 expected = "The council met on Monday evening to vote.\\n"
 [[rule.pass]]
 input = "The test marker was never found, the police said.\\n"
-'''
+"""
 
 
 def write_pack(tmp_path: Path, body: str, header: str = 'schema = 1\ncategory = "AD"\n') -> Path:
@@ -52,7 +52,7 @@ def test_good_pack_loads_and_runs(tmp_path: Path) -> None:
         ('pattern = "([unclosed"\ntriggers = ["x"]', "pattern", "bad regex"),
         ('pattern = "^TEST"\nphrases.de = ["X"]', "triggers", "needs 'triggers'"),
         ('zone = "everywhere"', "zone", "must be one of"),
-        ('max_words = 0', "max_words", "integer >= 1"),
+        ("max_words = 0", "max_words", "integer >= 1"),
         ('level = "extreme"', "level", "must be one of"),
     ],
 )
@@ -98,7 +98,7 @@ def test_user_rule_overrides_builtin_code(tmp_path: Path) -> None:
         ('schema = 2\ncategory = "AD"\n', "'schema'"),
         ('category = "AD"\n', "'schema'"),
         ('schema = 1\ncategory = "ZZ"\n', "unknown category"),
-        ('schema = 1\n', "needs 'category'"),
+        ("schema = 1\n", "needs 'category'"),
         ('schema = 1\ncategory = "CK"\n', "holds only CK rules"),
         ('schema = 1\ncategory = "AD"\nfingerprints = ["x"]\n', "only source packs"),
     ],

@@ -64,19 +64,25 @@ newline = st.sampled_from(["\n", "\r\n"])
 
 @st.composite
 def documents(draw: st.DrawFn, with_artefacts: bool = True) -> str:
-    lines = draw(st.lists(
-        st.one_of(prose_line, artefact_line, st.just("")) if with_artefacts
-        else st.one_of(prose_line, st.just("")),
-        min_size=1, max_size=12,
-    ))
+    lines = draw(
+        st.lists(
+            st.one_of(prose_line, artefact_line, st.just(""))
+            if with_artefacts
+            else st.one_of(prose_line, st.just("")),
+            min_size=1,
+            max_size=12,
+        )
+    )
     nl = draw(newline)
     text = nl.join(lines)
     return text + nl if draw(st.booleans()) else text
 
 
-any_text = st.one_of(documents(), st.text(max_size=300),
-                     st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from("\n\r \u00a0"),
-                             max_size=200))
+any_text = st.one_of(
+    documents(),
+    st.text(max_size=300),
+    st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from("\n\r \u00a0"), max_size=200),
+)
 
 
 @given(any_text)
@@ -84,7 +90,7 @@ def test_never_raises_and_trace_replays(text: str) -> None:
     result = cleannews.clean_and_explain(text)
     assert apply_trace(text, result.trace) == result.text
     for edit in result.trace:
-        assert text[edit.start:edit.end] == edit.text
+        assert text[edit.start : edit.end] == edit.text
 
 
 @given(st.text(alphabet=st.characters(categories=["Cs", "Lu", "Ll", "Zs", "Cc"]), max_size=100))

@@ -66,7 +66,7 @@ def test_unknown_source_falls_back_to_generic_packs() -> None:
 
 def test_fingerprints_select_a_pack_without_source() -> None:
     pack = next(p for p in SOURCE_PACKS if p.source == "reuters.com")
-    lines = [f for f in pack.fingerprints if f != REUTERS_TAIL][:1] + [REUTERS_TAIL]
+    lines = [*[f for f in pack.fingerprints if f != REUTERS_TAIL][:1], REUTERS_TAIL]
     text = PROSE + "\n\n" + "\n".join(lines) + "\n"
     result = cleannews.clean_and_explain(text)
     assert any("reuters.com" in note and "fingerprint" in note for note in result.sources)
@@ -112,7 +112,9 @@ def test_source_pack_disables_generic_rule(tmp_path: Path) -> None:
     (tmp_path / "site.toml").write_text(
         'schema = 1\nsource = "example.net"\ndomains = ["example.net"]\n'
         'fingerprints = ["Example Net footer one", "Example Net footer two"]\n'
-        'disable = ["AD002"]\n', encoding="utf-8")
+        'disable = ["AD002"]\n',
+        encoding="utf-8",
+    )
     text = f"{PROSE}\nAnzeige\n{PROSE}\n"
     cleaner = Cleaner(packs=[tmp_path])
     assert cleaner.clean(text, source="https://www.example.net/a") == text
@@ -120,8 +122,9 @@ def test_source_pack_disables_generic_rule(tmp_path: Path) -> None:
 
 
 def test_broken_user_pack_names_file_and_field(tmp_path: Path) -> None:
-    (tmp_path / "bad.toml").write_text(USER_PACK.replace('scope = "line"', 'scope = "page"'),
-                                       encoding="utf-8")
+    (tmp_path / "bad.toml").write_text(
+        USER_PACK.replace('scope = "line"', 'scope = "page"'), encoding="utf-8"
+    )
     with pytest.raises(PackError, match=r"bad\.toml: rule OT9801: field 'scope'"):
         Cleaner(packs=[tmp_path])
 
@@ -129,8 +132,11 @@ def test_broken_user_pack_names_file_and_field(tmp_path: Path) -> None:
 def test_entry_point_pack_takes_effect() -> None:
     """tests/plugin_fixture is installed into the test environment by .ci/run."""
     probe = subprocess.run(
-        [sys.executable, "-c", "import cleannews_fixture_pack"], capture_output=True, check=False)
-    assert probe.returncode == 0, "install tests/plugin_fixture (pip install ./tests/plugin_fixture)"
+        [sys.executable, "-c", "import cleannews_fixture_pack"], capture_output=True, check=False
+    )
+    assert probe.returncode == 0, (
+        "install tests/plugin_fixture (pip install ./tests/plugin_fixture)"
+    )
     text = f"{PROSE}\nFIXTURE PLUGIN MARKER\n"
     assert Cleaner(plugins=True).clean(text) == f"{PROSE}\n"
     assert Cleaner().clean(text) == text

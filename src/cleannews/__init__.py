@@ -1,8 +1,8 @@
 """cleannews: strip boilerplate and ad-noise from scraped news text, and say why.
 
-    >>> import cleannews
-    >>> cleannews.clean("[ad_1]\\nThe council approved the budget on Monday evening.\\n")
-    'The council approved the budget on Monday evening.\\n'
+>>> import cleannews
+>>> cleannews.clean("[ad_1]\\nThe council approved the budget on Monday evening.\\n")
+'The council approved the budget on Monday evening.\\n'
 """
 
 from __future__ import annotations

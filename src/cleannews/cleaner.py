@@ -62,7 +62,9 @@ class Cleaner:
         self.select = tuple(select)
         self.ignore = tuple(ignore)
         self.repair = repair
-        shipped = [load_pack(p, label=_builtin_label(p)) for p in builtin_pack_paths()] if builtin else []
+        shipped = (
+            [load_pack(p, label=_builtin_label(p)) for p in builtin_pack_paths()] if builtin else []
+        )
         user = load_packs(packs)
         if plugins:
             from cleannews.plugins import installed_packs  # noqa: PLC0415
@@ -106,8 +108,10 @@ class Cleaner:
             if pack is not None:
                 chosen = self._selection_for(pack, lang)
                 candidates, _ = scan(chosen.compiled, doc)
-                notes.append(f"source pack {pack.source} ({fingerprints[pack.source or '']}"
-                             f" fingerprint lines matched)")
+                notes.append(
+                    f"source pack {pack.source} ({fingerprints[pack.source or '']}"
+                    f" fingerprint lines matched)"
+                )
         removals, warnings = find_removals(chosen.compiled, doc, candidates)
         trace = _trace(text, work, removals, replacements)
         out = apply_trace(text, trace)
@@ -115,7 +119,8 @@ class Cleaner:
 
     def _by_fingerprints(self, found: dict[str, int]) -> Pack | None:
         ranked = sorted(
-            (count, pack.source) for pack in self._sources
+            (count, pack.source)
+            for pack in self._sources
             if (count := found.get(pack.source or "", 0)) >= pack.min_fingerprints
         )
         if not ranked:
@@ -144,12 +149,18 @@ class Cleaner:
             [r for p in self._user for r in p.rules],
         ]
         rules = active_rules(
-            layers, level=self.level, lang=lang, select=self.select, ignore=self.ignore,
+            layers,
+            level=self.level,
+            lang=lang,
+            select=self.select,
+            ignore=self.ignore,
             disable=pack.disable if pack else (),
         )
-        fingerprints = [] if pack else [
-            (p.source or "", p.fingerprints) for p in self._sources if p.fingerprints
-        ]
+        fingerprints = (
+            []
+            if pack
+            else [(p.source or "", p.fingerprints) for p in self._sources if p.fingerprints]
+        )
         return _Selection(CompiledRules(rules, fingerprints), pack)
 
 
@@ -169,6 +180,9 @@ def _trace(
         start = to_original(rem.start, replacements, is_end=False)
         end = to_original(rem.end, replacements, is_end=True)
         mapped.append(Removal(rem.code, rem.name, start, end, original[start:end]))
-    kept = [rep for rep in replacements
-            if not any(r.start <= rep.start and rep.end <= r.end for r in mapped)]
+    kept = [
+        rep
+        for rep in replacements
+        if not any(r.start <= rep.start and rep.end <= r.end for r in mapped)
+    ]
     return tuple(sorted([*mapped, *kept], key=lambda e: e.start))

@@ -82,15 +82,17 @@ def literal_forms(text: str) -> list[str]:
     base = _WHITESPACE_RUN.sub(" ", text.lower())  # edge spaces stay: "by " is not "by"
     forms = [base]
     if not base.isascii():
-        forms += [base.upper(), base[:1].upper() + base[1:],
-                  " ".join(w[:1].upper() + w[1:] for w in base.split(" "))]
+        forms += [
+            base.upper(),
+            base[:1].upper() + base[1:],
+            " ".join(w[:1].upper() + w[1:] for w in base.split(" ")),
+        ]
     return list(dict.fromkeys(f for f in forms if f))
 
 
 _ANCHOR_BELOW = 12  # characters
 # What may stand before a short line phrase at the start of its line.
-_LINE_LEADS = ("", " ", "- ", "– ", "— ", "• ", "· ", "» ", "> ", "* ", "# ", "| ", "► ", "▶ ",
-               "-", "•", "»", ">", "*", "#", "|", "►", "▶", "[", "(")
+_LINE_LEADS = ("", " ", "- ", "• ", "» ", "> ", "* ", "| ", "– ", "— ")
 
 
 def _rule_literals(rule: Rule) -> list[str]:
@@ -121,18 +123,25 @@ def _rule_literals(rule: Rule) -> list[str]:
 class CompiledRules:
     """Rules ready to run: verifiers, the line-phrase index and one shared pre-filter."""
 
-    def __init__(self, rules: Sequence[Rule],
-                 fingerprints: Sequence[tuple[str, Sequence[str]]] = ()):
+    def __init__(
+        self, rules: Sequence[Rule], fingerprints: Sequence[tuple[str, Sequence[str]]] = ()
+    ):
         self.rules: tuple[CompiledRule, ...] = tuple(
             CompiledRule(
                 rule=rule,
                 index=i,
                 line_phrases=frozenset(
                     normalize_line(p) for items in rule.phrases.values() for p in items
-                ) if rule.match == "line" else frozenset(),
+                )
+                if rule.match == "line"
+                else frozenset(),
                 verifier=_verifier(rule),
-                zone_scanned=(rule.zone != "anywhere" and not rule.triggers
-                              and rule.trigger_pattern is None and not rule.phrases),
+                zone_scanned=(
+                    rule.zone != "anywhere"
+                    and not rule.triggers
+                    and rule.trigger_pattern is None
+                    and not rule.phrases
+                ),
             )
             for i, rule in enumerate(rules)
         )
@@ -144,11 +153,16 @@ class CompiledRules:
                 patterns.append((compiled.rule.trigger_pattern, compiled.index))
         # Fingerprint lines of source packs ride on the same scan; their owners are negative.
         self.fingerprints: tuple[tuple[str, frozenset[str]], ...] = tuple(
-            (name, frozenset(normalize_line(line) for line in lines)) for name, lines in fingerprints
+            (name, frozenset(normalize_line(line) for line in lines))
+            for name, lines in fingerprints
         )
         for k, (_, lines) in enumerate(fingerprints):
-            literals += [(form, -1 - k) for line in lines if normalize_line(line)
-                         for form in literal_forms(normalize_line(line))]
+            literals += [
+                (form, -1 - k)
+                for line in lines
+                if normalize_line(line)
+                for form in literal_forms(normalize_line(line))
+            ]
         self.scanner: Scanner = make_scanner(literals, patterns)
         self.zone_scanned: tuple[CompiledRule, ...] = tuple(r for r in self.rules if r.zone_scanned)
 
@@ -157,8 +171,11 @@ class CompiledRules:
 # literals are searched in. Line breaks are never touched, so line numbers stay true.
 # (str.replace per character present beats str.translate with a table by a factor of 20.)
 _FOLD = {
-    **dict.fromkeys("\t\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
-                    "\u200a\u202f\u205f\u3000", " "),
+    **dict.fromkeys(
+        "\t\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
+        "\u200a\u202f\u205f\u3000",
+        " ",
+    ),
     **dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff\u00ad", ""),
 }
 _SPACE_RUN = re.compile(" {2,}")
@@ -177,7 +194,9 @@ def scan_form(text: str) -> str:
     return "\n" + text
 
 
-def make_scanner(literals: Sequence[tuple[str, int]], patterns: Sequence[tuple[str, int]]) -> Scanner:
+def make_scanner(
+    literals: Sequence[tuple[str, int]], patterns: Sequence[tuple[str, int]]
+) -> Scanner:
     """Hyperscan if it is installed and works here, else the pure-Python fallback."""
     try:
         return HyperscanScanner(literals, patterns)
@@ -190,8 +209,9 @@ class RegexScanner:
 
     def __init__(self, literals: Sequence[tuple[str, int]], patterns: Sequence[tuple[str, int]]):
         self._literals = [(lit.lower(), owner) for lit, owner in literals]
-        self._patterns = [(regex.compile(p, regex.MULTILINE | regex.V0), owner)
-                          for p, owner in patterns]
+        self._patterns = [
+            (regex.compile(p, regex.MULTILINE | regex.V0), owner) for p, owner in patterns
+        ]
 
     def candidates(self, text: str) -> set[tuple[int, int]]:
         lowered = scan_form(text).lower()
@@ -224,14 +244,17 @@ class HyperscanScanner:
             self._literal_db = hyperscan.Database()
             self._literal_db.compile(
                 expressions=[lit.encode("utf-8") for lit, _ in literals],
-                ids=list(range(len(literals))), elements=len(literals),
-                flags=hyperscan.HS_FLAG_CASELESS, literal=True,
+                ids=list(range(len(literals))),
+                elements=len(literals),
+                flags=hyperscan.HS_FLAG_CASELESS,
+                literal=True,
             )
         if patterns:
             self._pattern_db = hyperscan.Database()
             self._pattern_db.compile(
                 expressions=[p.encode("utf-8") for p, _ in patterns],
-                ids=list(range(len(patterns))), elements=len(patterns),
+                ids=list(range(len(patterns))),
+                elements=len(patterns),
                 flags=hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP | hyperscan.HS_FLAG_MULTILINE,
             )
 
@@ -250,16 +273,18 @@ class HyperscanScanner:
         hits: list[tuple[int, int]] = []
         if literal_scratch is not None:
             data = scan_form(text).encode("utf-8", "replace")
-            self._literal_db.scan(data, match_event_handler=_collect, context=hits,
-                                  scratch=literal_scratch)
+            self._literal_db.scan(
+                data, match_event_handler=_collect, context=hits, scratch=literal_scratch
+            )
             if hits:
                 owners, count = self._literal_owners, data.count
                 out = {(owners[i], count(b"\n", 0, end - 1) - 1) for i, end in hits}
                 hits.clear()
         if pattern_scratch is not None:
             data = text.encode("utf-8", "replace")
-            self._pattern_db.scan(data, match_event_handler=_collect, context=hits,
-                                  scratch=pattern_scratch)
+            self._pattern_db.scan(
+                data, match_event_handler=_collect, context=hits, scratch=pattern_scratch
+            )
             if hits:
                 owners, count = self._pattern_owners, data.count
                 out.update((owners[i], count(b"\n", 0, end - 1)) for i, end in hits)

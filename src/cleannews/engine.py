@@ -111,7 +111,11 @@ def _apply_zone_rules(
         _apply(doc, rule, [i for i in lines if _in_zone(rule.rule, i, head_end, tail_start)])
     for rule in scanned:
         # Bottom-up in the head, so that stacked labels go in one run (idempotence).
-        lines = range(head_end - 1, -1, -1) if rule.rule.zone == "head" else range(tail_start, doc.count)
+        lines = (
+            range(head_end - 1, -1, -1)
+            if rule.rule.zone == "head"
+            else range(tail_start, doc.count)
+        )
         _apply(doc, rule, [i for i in lines if doc.alive(i)])
 
 
@@ -124,14 +128,18 @@ def _first_prose(doc: Document) -> int | None:
 
 
 def _last_prose(doc: Document) -> int:
-    return next(i for i in range(doc.count - 1, -1, -1) if doc.alive(i) and is_prose(doc.content(i)))
+    return next(
+        i for i in range(doc.count - 1, -1, -1) if doc.alive(i) and is_prose(doc.content(i))
+    )
 
 
 def _apply(doc: Document, compiled: CompiledRule, lines: list[int] | range) -> None:
     rule = compiled.rule
     if rule.min_repeats > 1:
         keys = [normalize_line(doc.content(i)) for i in lines]
-        lines = [i for i, key in zip(lines, keys, strict=True) if keys.count(key) >= rule.min_repeats]
+        lines = [
+            i for i, key in zip(lines, keys, strict=True) if keys.count(key) >= rule.min_repeats
+        ]
     max_chars = rule.max_words * _CHARS_PER_WORD
     raw_lines, deleted, is_span = doc.lines, doc.deleted, rule.scope == "span"
     for i in lines:
@@ -141,9 +149,7 @@ def _apply(doc: Document, compiled: CompiledRule, lines: list[int] | range) -> N
         if is_span:
             _apply_span(doc, compiled, i, line)
             continue
-        if word_count(line) > rule.max_words:
-            continue
-        if not _matches_line(compiled, line):
+        if not _matches_line(compiled, line) or word_count(line) > rule.max_words:
             continue
         if not rule.allow_prose and is_prose(line):
             continue
@@ -228,8 +234,9 @@ def _guard(doc: Document) -> list[str]:
 
     Only rules with `allow_prose` can delete a prose line, so only their deletions count.
     """
-    lost_lines = [i for i, rule in doc.deleted.items()
-                  if rule.rule.allow_prose and is_prose(doc.content(i))]
+    lost_lines = [
+        i for i, rule in doc.deleted.items() if rule.rule.allow_prose and is_prose(doc.content(i))
+    ]
     lost = sum(word_count(doc.content(i)) for i in lost_lines)
     if lost < GUARD_MIN_WORDS:
         return []
@@ -262,8 +269,8 @@ def _removals(doc: Document) -> list[Removal]:
         if i in doc.deleted:
             continue
         line = doc.content(i)
-        for start, end, owner in spans:
-            start, end = _take_space(line, start, end)
+        for span_start, span_end, owner in spans:
+            start, end = _take_space(line, span_start, span_end)
             ranges.append((starts[i] + start, starts[i] + end, owner))
     ranges.sort(key=lambda r: r[0])
     merged: list[tuple[int, int, CompiledRule]] = []
@@ -300,8 +307,11 @@ def _lines_to_drop(doc: Document) -> list[tuple[int, CompiledRule]]:
         last = i
         while last + 1 < doc.count and _stretchy(doc, last + 1):
             last += 1
-        out.extend(_settle_stretch(doc, range(first, last + 1),
-                                   at_edge=first == 0 or last == doc.count - 1))
+        out.extend(
+            _settle_stretch(
+                doc, range(first, last + 1), at_edge=first == 0 or last == doc.count - 1
+            )
+        )
         done = last
     return out
 
@@ -327,7 +337,10 @@ def _settle_stretch(doc: Document, stretch: range, at_edge: bool) -> list[tuple[
     for pos, k in enumerate(stretch):
         if k in keep:
             continue
-        owner = owners[pos] or next((o for o in reversed(owners[:pos]) if o), None) \
+        owner = (
+            owners[pos]
+            or next((o for o in reversed(owners[:pos]) if o), None)
             or next(o for o in owners[pos:] if o)
+        )
         out.append((k, owner))
     return out

@@ -55,9 +55,7 @@ def is_prose(line: str) -> bool:
 def is_headline_like(line: str, max_words: int) -> bool:
     """A teaser headline: short enough, and no sentence-final full stop."""
     return (
-        not is_blank(line)
-        and word_count(line) <= max_words
-        and _FULL_STOP_END.search(line) is None
+        not is_blank(line) and word_count(line) <= max_words and _FULL_STOP_END.search(line) is None
     )
 
 

@@ -20,13 +20,39 @@ from cleannews.model import CATEGORIES, LEVELS, Example, Pack, Rule
 SCHEMA_VERSION = 1
 
 _PACK_KEYS = {
-    "schema", "category", "title", "source", "domains", "fingerprints",
-    "min_fingerprints", "disable", "rule",
+    "schema",
+    "category",
+    "title",
+    "source",
+    "domains",
+    "fingerprints",
+    "min_fingerprints",
+    "disable",
+    "rule",
 }
 _RULE_KEYS = {
-    "code", "name", "summary", "why", "scope", "zone", "level", "match", "phrases",
-    "pattern", "triggers", "trigger_pattern", "langs", "max_words", "min_repeats",
-    "max_items", "item_max_words", "allow_prose", "after_prose", "before_headline", "fail", "pass",
+    "code",
+    "name",
+    "summary",
+    "why",
+    "scope",
+    "zone",
+    "level",
+    "match",
+    "phrases",
+    "pattern",
+    "triggers",
+    "trigger_pattern",
+    "langs",
+    "max_words",
+    "min_repeats",
+    "max_items",
+    "item_max_words",
+    "allow_prose",
+    "after_prose",
+    "before_headline",
+    "fail",
+    "pass",
 }
 _CHOICES = {
     "scope": ("span", "line", "block", "head", "tail"),
@@ -135,8 +161,10 @@ def check_unique_codes(packs: Iterable[Pack]) -> None:
         for rule in pack.rules:
             if rule.code in seen:
                 raise PackError(
-                    pack.path, f"duplicate code, already defined in {seen[rule.code]}",
-                    rule.code, "code",
+                    pack.path,
+                    f"duplicate code, already defined in {seen[rule.code]}",
+                    rule.code,
+                    "code",
                 )
             seen[rule.code] = pack.path
 
@@ -146,8 +174,12 @@ def _parse_rule(data: Any, path: str, category: str | None) -> Rule:
         raise PackError(path, "each [[rule]] must be a table", field="rule")
     code = data.get("code")
     if not isinstance(code, str) or not _CODE.fullmatch(code):
-        raise PackError(path, "must look like 'AD001' (category + 3 or 4 digits)",
-                        code if isinstance(code, str) else None, "code")
+        raise PackError(
+            path,
+            "must look like 'AD001' (category + 3 or 4 digits)",
+            code if isinstance(code, str) else None,
+            "code",
+        )
     _closed(data, _RULE_KEYS, path, code)
     if code[:2] not in CATEGORIES:
         raise PackError(path, f"unknown category prefix {code[:2]!r}", code, "code")
@@ -203,11 +235,17 @@ def _check_patterns(fields: dict[str, Any], path: str, code: str) -> None:
     if fields["pattern"] is None and not fields["phrases"]:
         raise PackError(path, "a rule needs 'phrases' or 'pattern'", code, "phrases")
     zone = fields.get("zone", "anywhere")
-    if (fields["pattern"] is not None and not fields["triggers"]
-            and fields["trigger_pattern"] is None and zone == "anywhere"):
+    if (
+        fields["pattern"] is not None
+        and not fields["triggers"]
+        and fields["trigger_pattern"] is None
+        and zone == "anywhere"
+    ):
         raise PackError(
-            path, "a pattern rule needs 'triggers' (or 'trigger_pattern', or a head/tail zone)",
-            code, "triggers",
+            path,
+            "a pattern rule needs 'triggers' (or 'trigger_pattern', or a head/tail zone)",
+            code,
+            "triggers",
         )
     if any(not t.strip() for t in fields["triggers"]):
         raise PackError(path, "a trigger must not be blank", code, "triggers")
@@ -218,8 +256,9 @@ def _check_shape(fields: dict[str, Any], path: str, code: str) -> None:
     if match == "inline" and scope != "span":
         raise PackError(path, "inline phrases need scope = 'span'", code, "match")
     if scope == "span" and fields["phrases"] and match == "line":
-        raise PackError(path, "a span rule's phrases need match = 'inline' or 'prefix'", code,
-                        "match")
+        raise PackError(
+            path, "a span rule's phrases need match = 'inline' or 'prefix'", code, "match"
+        )
     if scope == "head" and fields.get("zone", "anywhere") == "tail":
         raise PackError(path, "a head rule cannot live in the tail zone", code, "zone")
     if scope == "tail" and fields.get("zone", "anywhere") == "head":
@@ -233,15 +272,21 @@ def _phrases(value: Any, path: str, code: str) -> dict[str, tuple[str, ...]]:
     for lang, items in value.items():
         if not _LANG.fullmatch(lang):
             raise PackError(path, f"bad language code {lang!r}", code, f"phrases.{lang}")
-        if (not isinstance(items, list) or not items
-                or not all(isinstance(i, str) and i.strip() for i in items)):
-            raise PackError(path, "must be a non-empty list of non-empty strings", code,
-                            f"phrases.{lang}")
+        if (
+            not isinstance(items, list)
+            or not items
+            or not all(isinstance(i, str) and i.strip() for i in items)
+        ):
+            raise PackError(
+                path, "must be a non-empty list of non-empty strings", code, f"phrases.{lang}"
+            )
         out[lang] = tuple(items)
     return out
 
 
-def _examples(value: Any, path: str, code: str, key: str, with_expected: bool) -> tuple[Example, ...]:
+def _examples(
+    value: Any, path: str, code: str, key: str, with_expected: bool
+) -> tuple[Example, ...]:
     if not isinstance(value, list) or not value:
         raise PackError(path, f"at least one [[rule.{key}]] example is required", code, key)
     out = []
@@ -256,8 +301,9 @@ def _examples(value: Any, path: str, code: str, key: str, with_expected: bool) -
     return tuple(out)
 
 
-def _closed(data: Mapping[str, Any], allowed: set[str], path: str, code: str | None,
-            prefix: str = "") -> None:
+def _closed(
+    data: Mapping[str, Any], allowed: set[str], path: str, code: str | None, prefix: str = ""
+) -> None:
     for key in data:
         if key not in allowed:
             raise PackError(path, "unknown field", code, prefix + key)

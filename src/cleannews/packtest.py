@@ -33,8 +33,10 @@ class ExampleFailure:
     def describe(self) -> str:
         want = self.example.expected if self.example.expected is not None else self.example.input
         diff = difflib.unified_diff(
-            want.splitlines(keepends=True), self.got.splitlines(keepends=True),
-            "expected", "got",
+            want.splitlines(keepends=True),
+            self.got.splitlines(keepends=True),
+            "expected",
+            "got",
         )
         return f"{self.pack}: {self.code} [{self.kind}] example\n" + "".join(diff)
 
@@ -78,13 +80,20 @@ def cleaner_for(pack_path: str | Path, pack: Pack) -> Cleaner:
     """A cleaner running only this pack's rules, at the aggressive level."""
     path = Path(pack_path).resolve()
     shipped = {p.resolve() for p in builtin_pack_paths()}
-    return Cleaner(level="aggressive", packs=[] if path in shipped else [path], repair=False,
-                   select=[rule.code for rule in pack.rules] or ["--none--"])
+    return Cleaner(
+        level="aggressive",
+        packs=[] if path in shipped else [path],
+        repair=False,
+        select=[rule.code for rule in pack.rules] or ["--none--"],
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m cleannews.packtest", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m cleannews.packtest",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("paths", nargs="+", help="pack files or directories")
     args = parser.parse_args(argv)
     total = failed = 0

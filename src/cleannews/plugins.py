@@ -42,8 +42,10 @@ def installed_packs() -> list[Pack]:
 def _entry_locations(entry: EntryPoint) -> list[Path]:
     try:
         target = entry.load()
-    except Exception as exc:  # noqa: BLE001 - any import error in a plugin is reported, not raised raw
-        raise PackError(f"entry point {entry.name} = {entry.value}", f"cannot load: {exc}") from None
+    except Exception as exc:
+        raise PackError(
+            f"entry point {entry.name} = {entry.value}", f"cannot load: {exc}"
+        ) from None
     if isinstance(target, ModuleType):
         origin = getattr(target, "__file__", None)
         if origin is None:

@@ -75,14 +75,18 @@ def _minimal(old: str, new: str, offset: int) -> Replacement:
     tail = 0
     while tail < limit - head and old[-1 - tail] == new[-1 - tail]:
         tail += 1
-    return Replacement(offset + head, offset + len(old) - tail, old[head:len(old) - tail],
-                       new[head:len(new) - tail])
+    return Replacement(
+        offset + head,
+        offset + len(old) - tail,
+        old[head : len(old) - tail],
+        new[head : len(new) - tail],
+    )
 
 
 def apply_replacements(text: str, replacements: list[Replacement]) -> str:
     parts, pos = [], 0
     for rep in replacements:
-        parts.append(text[pos:rep.start])
+        parts.append(text[pos : rep.start])
         parts.append(rep.replacement)
         pos = rep.end
     parts.append(text[pos:])

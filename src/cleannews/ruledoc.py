@@ -33,9 +33,12 @@ def render(packs: Sequence[Pack]) -> str:
             out += _rule(rule)
     out += ["## Source packs", ""]
     for pack in sorted(sources, key=lambda p: p.source or ""):
-        out += [f"### {pack.source}", "",
-                f"Domains: {', '.join(pack.domains)}. Recognised without a URL by "
-                f"{pack.min_fingerprints} of: {'; '.join(f'`{f}`' for f in pack.fingerprints)}."]
+        out += [
+            f"### {pack.source}",
+            "",
+            f"Domains: {', '.join(pack.domains)}. Recognised without a URL by "
+            f"{pack.min_fingerprints} of: {'; '.join(f'`{f}`' for f in pack.fingerprints)}.",
+        ]
         if pack.disable:
             out.append(f"Switches off: {', '.join(pack.disable)}.")
         out.append("")

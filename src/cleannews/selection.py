@@ -30,9 +30,9 @@ def pack_for_host(host: str, packs: Sequence[Pack]) -> Pack | None:
     best: tuple[int, Pack] | None = None
     for pack in packs:
         for domain in pack.domains:
-            if host == domain or host.endswith("." + domain):
-                if best is None or len(domain) > best[0]:
-                    best = (len(domain), pack)
+            matches = host == domain or host.endswith("." + domain)
+            if matches and (best is None or len(domain) > best[0]):
+                best = (len(domain), pack)
     return best[1] if best else None
 
 
@@ -62,7 +62,8 @@ def active_rules(
             by_code[rule.code] = rule
     rank = LEVELS.index(level)
     return [
-        rule for code, rule in by_code.items()
+        rule
+        for code, rule in by_code.items()
         if LEVELS.index(rule.level) <= rank
         and code not in disable
         and (not rule.langs or lang in rule.langs)
