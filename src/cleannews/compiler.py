@@ -13,7 +13,9 @@ import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
+
+Pattern = Any  # a compiled `re` or `regex` pattern: both have search/finditer
 
 import regex
 
@@ -31,7 +33,7 @@ class CompiledRule:
     rule: Rule
     index: int
     line_phrases: frozenset[str]
-    verifier: regex.Pattern[str] | None
+    verifier: Pattern[str] | None
     zone_scanned: bool
 
 
@@ -60,7 +62,7 @@ def _bounded(phrase: str) -> str:
     return head + phrase_regex(phrase, strip_edges=False) + tail
 
 
-def _verifier(rule: Rule) -> regex.Pattern[str] | None:
+def _verifier(rule: Rule) -> Pattern[str] | None:
     parts: list[str] = []
     phrases = [p for items in rule.phrases.values() for p in items if normalize_line(p)]
     if phrases and rule.match == "prefix":
@@ -73,7 +75,16 @@ def _verifier(rule: Rule) -> regex.Pattern[str] | None:
         parts.append(f"(?:{rule.pattern})")
     if not parts:
         return None
-    return regex.compile("|".join(parts), regex.V0)
+    return fast_pattern("|".join(parts))
+
+
+def fast_pattern(source: str) -> Pattern[str]:
+    """Python's `re` when the pattern means the same there (it is about twice as fast on
+    short lines); the `regex` module for what only it can do (\\p{..}, nested sets, ...)."""
+    try:
+        return re.compile(source)
+    except re.error:
+        return regex.compile(source, regex.V0)
 
 
 def literal_forms(text: str) -> list[str]:
