@@ -140,3 +140,20 @@ def test_entry_point_pack_takes_effect() -> None:
     text = f"{PROSE}\nFIXTURE PLUGIN MARKER\n"
     assert Cleaner(plugins=True).clean(text) == f"{PROSE}\n"
     assert Cleaner().clean(text) == text
+
+
+def test_pyproject_table_takes_effect(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    packs = tmp_path / "packs"
+    packs.mkdir()
+    (packs / "mine.toml").write_text(USER_PACK, encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.cleannews]\npacks = ["packs"]\nignore = ["AD"]\n',
+        encoding="utf-8",
+    )
+    nested = tmp_path / "a" / "b"
+    nested.mkdir(parents=True)
+    monkeypatch.chdir(nested)
+    cleaner = Cleaner.from_config()
+    text = f"ADVERTISEMENT\n{PROSE}\nUSER PACK MARKER\n"
+    assert cleaner.clean(text) == f"ADVERTISEMENT\n{PROSE}\n"
+    assert cleannews.clean(text) == f"{PROSE}\nUSER PACK MARKER\n"  # clean() reads no config

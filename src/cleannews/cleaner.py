@@ -78,6 +78,15 @@ class Cleaner:
         self._compiled: dict[tuple[str | None, str | None], _Selection] = {}
         self._lock = threading.Lock()
 
+    @classmethod
+    def from_config(cls, path: str | Path | None = None) -> Cleaner:
+        """A Cleaner set up by `[tool.cleannews]` in `path`, or in the nearest pyproject.toml
+        above the current directory (none found: the defaults)."""
+        from cleannews.config import Config, cleaner_from, find_config, load_config  # noqa: PLC0415
+
+        found = Path(path) if path is not None else find_config(Path.cwd())
+        return cleaner_from(load_config(found) if found is not None else Config())
+
     @property
     def rules(self) -> tuple[Rule, ...]:
         """Every rule loaded, in precedence order (generic, source, user)."""
