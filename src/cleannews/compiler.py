@@ -87,18 +87,15 @@ def fast_pattern(source: str) -> Pattern[str]:
         return regex.compile(source, regex.V0)
 
 
-def literal_forms(text: str) -> list[str]:
-    """The lower-cased literal a pre-filter looks for, plus the case variants that ASCII-only
-    caseless matching would miss (`ÜBER`, `Über`)."""
-    base = _WHITESPACE_RUN.sub(" ", text.lower())  # edge spaces stay: "by " is not "by"
-    forms = [base]
-    if not base.isascii():
-        forms += [
-            base.upper(),
-            base[:1].upper() + base[1:],
-            " ".join(w[:1].upper() + w[1:] for w in base.split(" ")),
-        ]
-    return list(dict.fromkeys(f for f in forms if f))
+def literal_form(text: str) -> str:
+    """The literal a pre-filter looks for: lower-cased like the scanned text, spaces folded
+    (edge spaces stay: "by " is not "by")."""
+    return _WHITESPACE_RUN.sub(" ", _fold_dotted_i(text.lower()))
+
+
+def _fold_dotted_i(text: str) -> str:
+    """`"İ".lower()` is "i" + a combining dot; fold it back to "i" (as normalize_line does)."""
+    return text.replace("i\u0307", "i") if "\u0307" in text else text
 
 
 _ANCHOR_BELOW = 12  # characters
@@ -122,12 +119,12 @@ def _rule_literals(rule: Rule) -> list[str]:
                 continue
             anchored = rule.match != "inline" and len(text) < _ANCHOR_BELOW
             leads = ["\n" + lead for lead in _LINE_LEADS] if anchored else [""]
-            out += [lead + form for form in literal_forms(text) for lead in leads]
+            out += [lead + literal_form(text) for lead in leads]
     for trigger in rule.triggers:
         if trigger.startswith("^"):
-            out += ["\n" + form for form in literal_forms(trigger[1:])]
+            out.append("\n" + literal_form(trigger[1:]))
         elif trigger.strip():
-            out += literal_forms(trigger)
+            out.append(literal_form(trigger))
     return out
 
 
@@ -169,10 +166,9 @@ class CompiledRules:
         )
         for k, (_, lines) in enumerate(fingerprints):
             literals += [
-                (form, -1 - k)
+                (literal_form(normalize_line(line)), -1 - k)
                 for line in lines
                 if normalize_line(line)
-                for form in literal_forms(normalize_line(line))
             ]
         self.scanner: Scanner = make_scanner(literals, patterns)
         self.zone_scanned: tuple[CompiledRule, ...] = tuple(r for r in self.rules if r.zone_scanned)
@@ -194,10 +190,13 @@ _SPACE_RUN = re.compile(" {2,}")
 
 def scan_form(text: str) -> str:
     """The text as literals are searched in: spaces folded, a line break in front (so a
-    literal may ask for the start of a line with a leading line break)."""
+    literal may ask for the start of a line with a leading line break), and, beyond ASCII,
+    lower-cased (Hyperscan's caseless matching knows only ASCII letters). None of this
+    adds or removes a line break, so line numbers stay true."""
     present = ["\t"] if "\t" in text else []
     if not text.isascii():
         present = [char for char in _FOLD if char in text]
+        text = _fold_dotted_i(text.lower())
     for char in present:
         text = text.replace(char, _FOLD[char])
     if "  " in text:
