@@ -42,7 +42,8 @@ HTML = (
     f"<p>{PROSE} The mayor said the plan would fund new schools and roads next year.</p>"
     "</article></body></html>"
 )
-HTML_TEXT = f"Council passes budget\n{PROSE} The mayor said the plan would fund new schools and roads next year.\n"
+HTML_TEXT = (f"Council passes budget\n{PROSE} The mayor said the plan would fund new schools"
+             " and roads next year.\n")
 UNREADABLE = "unreadable.txt"
 PYPROJECT_IGNORE_AD = '[project]\nname = "x"\n\n[tool.cleannews]\nignore = ["AD"]\n'
 
@@ -111,7 +112,9 @@ CASES = [
          files={"lp/ot.toml": LANG_PACK}, out=f"{PROSE}\n"),
     Case("lang-other", ("--lang", "fr", "--pack", "lp"), 0, SIGNOFF,
          files={"lp/ot.toml": LANG_PACK}, out=SIGNOFF),
-    Case("no-plugins", ("--no-plugins",), 0, DIRTY, out=CLEAN),
+    Case("plugins-default", (), 0, f"{PROSE}\nFIXTURE PLUGIN MARKER\n", out=f"{PROSE}\n"),
+    Case("no-plugins", ("--no-plugins",), 0, f"{PROSE}\nFIXTURE PLUGIN MARKER\n",
+         out=f"{PROSE}\nFIXTURE PLUGIN MARKER\n"),
     Case("config-found", (), 0, DIRTY, files={"pyproject.toml": PYPROJECT_IGNORE_AD}, out=DIRTY),
     Case("config-file", ("--config", "conf/pyproject.toml"), 0, DIRTY,
          files={"conf/pyproject.toml": PYPROJECT_IGNORE_AD}, out=DIRTY),
@@ -205,7 +208,8 @@ CASES = [
     # -- explain --
     Case("explain-plain", ("explain", "a.txt"), 0, files={"a.txt": DIRTY},
          out=f"[-[ad_1]-]{{AD001 ad-slot-marker}}\n\n{CLEAN}"),
-    Case("explain-stdin", ("explain",), 0, DIRTY, out=f"[-[ad_1]-]{{AD001 ad-slot-marker}}\n\n{CLEAN}"),
+    Case("explain-stdin", ("explain",), 0, DIRTY,
+         out=f"[-[ad_1]-]{{AD001 ad-slot-marker}}\n\n{CLEAN}"),
     Case("explain-repair", ("explain", "--color", "never", "-"), 0, MOJIBAKE,
          out=MOJIBAKE.replace("Ã©", "[-Ã©-]{+é+}{MJ001 mojibake-repair}")),
     Case("explain-color", ("explain", "--color", "always", "a.txt"), 0, files={"a.txt": DIRTY},

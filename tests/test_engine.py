@@ -174,3 +174,17 @@ def test_huge_single_line_and_binaryish_input() -> None:
     assert cleannews.clean(line) == line
     weird = "\x00\x01\ufffd\ud800 text\n"
     assert isinstance(cleannews.clean(weird), str)
+
+
+def test_compiled_database_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLEANNEWS_CACHE_DIR", str(tmp_path))
+    text = f"[ad_1]\n{P1}\nShare this:\n{P2}\n"
+    first = Cleaner().clean(text)
+    files = sorted(tmp_path.glob("hs-*.db"))
+    assert files, "compiled databases are cached"
+    assert Cleaner().clean(text) == first  # loaded from the cache
+    for path in files:
+        path.write_bytes(b"not a database")
+    assert Cleaner().clean(text) == first  # a broken cache file is compiled afresh
+    monkeypatch.setenv("CLEANNEWS_CACHE_DIR", "")
+    assert Cleaner().clean(text) == first  # caching switched off

@@ -63,7 +63,9 @@ class Cleaner:
         self.ignore = tuple(ignore)
         self.repair = repair
         shipped = (
-            [load_pack(p, label=_builtin_label(p)) for p in builtin_pack_paths()] if builtin else []
+            [load_pack(p, label=_builtin_label(p), trusted=True) for p in builtin_pack_paths()]
+            if builtin
+            else []
         )
         user = load_packs(packs)
         if plugins:

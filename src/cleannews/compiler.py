@@ -9,32 +9,48 @@ the number of rules.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
-
-Pattern = Any  # a compiled `re` or `regex` pattern: both have search/finditer
 
 import regex
 
 from cleannews.linetext import normalize_line
 from cleannews.model import Rule
 
+Pattern = Any  # a compiled `re` or `regex` pattern: both have search/finditer
+
 _WHITESPACE_RUN = re.compile(r"[^\S\n]+")
 _SPACE_CLASS = "[\\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+"
 
 
-@dataclass(frozen=True, slots=True)
+_UNCOMPILED: Any = object()
+
+
+@dataclass(slots=True)
 class CompiledRule:
-    """A rule with its matchers: line phrases (normalised) and a verifier regex."""
+    """A rule with its matchers: line phrases (normalised) and a verifier regex.
+
+    The verifier is compiled on first use: most rules never fire on a given run, and
+    compiling all of them up front would dominate the start-up of a short pipe.
+    """
 
     rule: Rule
     index: int
     line_phrases: frozenset[str]
-    verifier: Pattern[str] | None
     zone_scanned: bool
+    _verifier: Any = _UNCOMPILED
+
+    @property
+    def verifier(self) -> Pattern | None:
+        if self._verifier is _UNCOMPILED:
+            self._verifier = _verifier(self.rule)  # idempotent: a race only compiles twice
+        return self._verifier
 
 
 class Scanner(Protocol):
@@ -62,7 +78,7 @@ def _bounded(phrase: str) -> str:
     return head + phrase_regex(phrase, strip_edges=False) + tail
 
 
-def _verifier(rule: Rule) -> Pattern[str] | None:
+def _verifier(rule: Rule) -> Pattern | None:
     parts: list[str] = []
     phrases = [p for items in rule.phrases.values() for p in items if normalize_line(p)]
     if phrases and rule.match == "prefix":
@@ -78,7 +94,7 @@ def _verifier(rule: Rule) -> Pattern[str] | None:
     return fast_pattern("|".join(parts))
 
 
-def fast_pattern(source: str) -> Pattern[str]:
+def fast_pattern(source: str) -> Pattern:
     """Python's `re` when the pattern means the same there (it is about twice as fast on
     short lines); the `regex` module for what only it can do (\\p{..}, nested sets, ...)."""
     try:
@@ -143,7 +159,6 @@ class CompiledRules:
                 )
                 if rule.match == "line"
                 else frozenset(),
-                verifier=_verifier(rule),
                 zone_scanned=(
                     rule.zone != "anywhere"
                     and not rule.triggers
@@ -251,21 +266,14 @@ class HyperscanScanner:
         self._pattern_owners = [owner for _, owner in patterns]
         self._literal_db = self._pattern_db = None
         if literals:
-            self._literal_db = hyperscan.Database()
-            self._literal_db.compile(
-                expressions=[lit.encode("utf-8") for lit, _ in literals],
-                ids=list(range(len(literals))),
-                elements=len(literals),
-                flags=hyperscan.HS_FLAG_CASELESS,
-                literal=True,
+            self._literal_db = _database(
+                [lit for lit, _ in literals], hyperscan.HS_FLAG_CASELESS, literal=True
             )
         if patterns:
-            self._pattern_db = hyperscan.Database()
-            self._pattern_db.compile(
-                expressions=[p.encode("utf-8") for p, _ in patterns],
-                ids=list(range(len(patterns))),
-                elements=len(patterns),
-                flags=hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP | hyperscan.HS_FLAG_MULTILINE,
+            self._pattern_db = _database(
+                [p for p, _ in patterns],
+                hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP | hyperscan.HS_FLAG_MULTILINE,
+                literal=False,
             )
 
     def _scratches(self):  # type: ignore[no-untyped-def]
@@ -299,6 +307,54 @@ class HyperscanScanner:
                 owners, count = self._pattern_owners, data.count
                 out.update((owners[i], count(b"\n", 0, end - 1)) for i, end in hits)
         return out
+
+
+def _database(expressions: list[str], flags: int, literal: bool) -> Any:
+    """A compiled Hyperscan database, loaded from the on-disk cache when the same
+    expressions were compiled before (compiling is most of a short run's start-up)."""
+    import hyperscan  # noqa: PLC0415
+
+    key = hashlib.sha256(
+        repr((expressions, flags, literal, hyperscan.__version__)).encode("utf-8", "surrogatepass")
+    ).hexdigest()[:32]
+    cached = cache_file(f"hs-{key}.db")
+    if cached is not None:
+        try:
+            return hyperscan.loadb(cached.read_bytes(), hyperscan.HS_MODE_BLOCK)
+        except (OSError, hyperscan.error):
+            pass  # missing, unreadable or from another Hyperscan build: compile afresh
+    database = hyperscan.Database()
+    database.compile(
+        expressions=[e.encode("utf-8") for e in expressions],
+        ids=list(range(len(expressions))),
+        elements=len(expressions),
+        flags=flags,
+        literal=literal,
+    )
+    if cached is not None:
+        _store(cached, hyperscan.dumpb(database))
+    return database
+
+
+def cache_file(name: str) -> Path | None:
+    """Where compiled databases are kept: $CLEANNEWS_CACHE_DIR, else the user cache folder
+    (set CLEANNEWS_CACHE_DIR to an empty string to keep nothing on disk)."""
+    folder = os.environ.get("CLEANNEWS_CACHE_DIR")
+    if folder is None:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        folder = os.path.join(base, "cleannews")
+    return Path(folder) / name if folder else None
+
+
+def _store(path: Path, data: bytes) -> None:
+    """Write atomically; a cache that cannot be written is simply not kept."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError:
+        pass
 
 
 def _collect(expr_id: int, start: int, end: int, flags: int, hits: list[tuple[int, int]]) -> int:
