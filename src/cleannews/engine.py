@@ -201,7 +201,9 @@ def _apply_block(doc: Document, compiled: CompiledRule, heading: int) -> None:
         if not doc.alive(j):
             j += 1
             continue
-        if not is_headline_like(line, rule.item_max_words) or is_prose(line):
+        # A teaser may be a question ("What went wrong at Heathrow?"): only a sentence-final
+        # full stop or a long line ends the block.
+        if not is_headline_like(line, rule.item_max_words):
             break
         doc.deleted[j] = compiled
         taken += 1
