@@ -88,10 +88,22 @@ def _verifier(rule: Rule) -> Pattern | None:
         alts = "|".join(_bounded(p) for p in phrases)
         parts.append(rf"(?i:{alts})")
     if rule.pattern is not None:
-        parts.append(f"(?:{rule.pattern})")
+        parts.append(_scoped(rule.pattern))
     if not parts:
         return None
     return fast_pattern("|".join(parts))
+
+
+_GLOBAL_FLAGS = re.compile(r"\(\?([aiLmsux]+)\)")
+
+
+def _scoped(pattern: str) -> str:
+    """A pattern as a group that can be joined with others: leading global flags such as
+    `(?i)` become scoped ones (`(?i:...)`), which Python's `re` accepts inside a group."""
+    flags = _GLOBAL_FLAGS.match(pattern)
+    if flags is None:
+        return f"(?:{pattern})"
+    return f"(?{flags.group(1)}:{pattern[flags.end():]})"
 
 
 def fast_pattern(source: str) -> Pattern:

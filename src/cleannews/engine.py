@@ -24,7 +24,7 @@ from cleannews.linetext import (
 )
 from cleannews.model import Removal, Rule
 
-GUARD_SHARE = 0.3
+GUARD_SHARE = 0.5
 GUARD_MIN_WORDS = 40
 # A line longer than this many characters per allowed word cannot be within `max_words`;
 # checking it first spares splitting long prose lines that a trigger word happened to hit.
@@ -106,7 +106,10 @@ def _apply_zone_rules(
     head_end = _first_prose(doc)
     if head_end is None:
         return  # no prose, no zones: when in doubt, keep
-    tail_start = _last_prose(doc) + 1
+    needs_tail = any(r.rule.zone == "tail" for r, _ in zoned) or any(
+        r.rule.zone == "tail" for r in scanned
+    )
+    tail_start = _last_prose(doc) + 1 if needs_tail else doc.count
     for rule, lines in zoned:
         _apply(doc, rule, [i for i in lines if _in_zone(rule.rule, i, head_end, tail_start)])
     for rule in scanned:
@@ -116,7 +119,7 @@ def _apply_zone_rules(
             if rule.rule.zone == "head"
             else range(tail_start, doc.count)
         )
-        _apply(doc, rule, [i for i in lines if doc.alive(i)])
+        _apply(doc, rule, [i for i in lines if doc.alive(i) and not is_blank(doc.lines[i])])
 
 
 def _in_zone(rule: Rule, i: int, head_end: int, tail_start: int) -> bool:

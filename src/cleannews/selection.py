@@ -54,18 +54,21 @@ def active_rules(
     ignore: Sequence[str],
     disable: Sequence[str] = (),
 ) -> list[Rule]:
-    """The rules to compile, in layer order; later layers replace earlier rules by code."""
-    by_code: dict[str, Rule] = {}
-    for layer in layers:
+    """The rules to compile. A later layer replaces an earlier layer's rule with the same
+    code; and the later layers come first in the result, because rules run in this order and
+    a site's or user's rule knows the page better than a generic one (a generic rule must not
+    delete the line a site's tail rule starts from)."""
+    by_code: dict[str, tuple[int, Rule]] = {}
+    for depth, layer in enumerate(layers):
         for rule in layer:
-            by_code.pop(rule.code, None)
-            by_code[rule.code] = rule
+            by_code[rule.code] = (depth, rule)
     rank = LEVELS.index(level)
+    ordered = sorted(by_code.values(), key=lambda item: -item[0])  # stable within a layer
     return [
         rule
-        for code, rule in by_code.items()
+        for _, rule in ordered
         if LEVELS.index(rule.level) <= rank
-        and code not in disable
+        and rule.code not in disable
         and (not rule.langs or lang in rule.langs)
-        and code_enabled(code, select, ignore)
+        and code_enabled(rule.code, select, ignore)
     ]
