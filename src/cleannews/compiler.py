@@ -173,6 +173,7 @@ class CompiledRules:
                 else frozenset(),
                 zone_scanned=(
                     rule.zone != "anywhere"
+                    and not rule.beside
                     and not rule.triggers
                     and rule.trigger_pattern is None
                     and not rule.phrases
@@ -199,6 +200,7 @@ class CompiledRules:
             ]
         self.scanner: Scanner = make_scanner(literals, patterns)
         self.zone_scanned: tuple[CompiledRule, ...] = tuple(r for r in self.rules if r.zone_scanned)
+        self.beside: tuple[CompiledRule, ...] = tuple(r for r in self.rules if r.rule.beside)
 
 
 # Spaces of every kind fold to one plain space (and zero-width characters go) in the text the

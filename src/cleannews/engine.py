@@ -88,12 +88,16 @@ def find_removals(
     for index in sorted(candidates):
         rule = rules[index]
         lines = sorted(candidates[index])
+        if rule.rule.beside:
+            continue  # runs last, next to what the other rules removed
         if rule.rule.zone == "anywhere":
             _apply(doc, rule, lines)
         else:
             zoned.append((rule, lines))
     if zoned or compiled.zone_scanned:
         _apply_zone_rules(doc, zoned, compiled.zone_scanned)
+    if compiled.beside and doc.deleted:
+        _apply_beside_rules(doc, compiled.beside)
     if not doc.deleted and not doc.spans:
         return [], []
     warnings = _guard(doc)
@@ -120,6 +124,45 @@ def _apply_zone_rules(
             else range(tail_start, doc.count)
         )
         _apply(doc, rule, [i for i in lines if doc.alive(i) and not is_blank(doc.lines[i])])
+
+
+def _apply_beside_rules(doc: Document, rules: tuple[CompiledRule, ...]) -> None:
+    """Rules for lines that are noise only in company: a bare author name under a removed
+    byline, a stray label inside a stack of removed ones. Tried only on the lines next to a
+    removal, until nothing more changes (so one run is as good as two)."""
+    changed = True
+    while changed:
+        changed = False
+        for compiled in rules:
+            for i in _next_to_removals(doc):
+                if _beside_holds(doc, i, compiled.rule):
+                    before = len(doc.deleted)
+                    _apply(doc, compiled, [i])
+                    changed = changed or len(doc.deleted) != before
+
+
+def _next_to_removals(doc: Document) -> list[int]:
+    out: set[int] = set()
+    for i in doc.deleted:
+        for step in (-1, 1):
+            j = i + step
+            while 0 <= j < doc.count and is_blank(doc.content(j)) and j not in doc.deleted:
+                j += step
+            if 0 <= j < doc.count and j not in doc.deleted:
+                out.add(j)
+    return sorted(out)
+
+
+def _beside_holds(doc: Document, i: int, rule: Rule) -> bool:
+    def removed_by_prefix(step: int) -> bool:
+        j = i + step
+        while 0 <= j < doc.count and j not in doc.deleted and is_blank(doc.content(j)):
+            j += step
+        owner = doc.deleted.get(j)
+        return owner is not None and owner.rule.code.startswith(rule.beside)
+
+    before, after = removed_by_prefix(-1), removed_by_prefix(1)
+    return (before and after) if rule.beside_both else (before or after)
 
 
 def _in_zone(rule: Rule, i: int, head_end: int, tail_start: int) -> bool:

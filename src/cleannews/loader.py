@@ -51,6 +51,8 @@ _RULE_KEYS = {
     "allow_prose",
     "after_prose",
     "before_headline",
+    "beside",
+    "beside_both",
     "fail",
     "pass",
 }
@@ -208,7 +210,7 @@ def _parse_rule(data: Any, path: str, category: str | None, trusted: bool) -> Ru
             if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
                 raise PackError(path, f"must be an integer >= {minimum}", code, key)
             fields[key] = value
-    for key in ("allow_prose", "after_prose", "before_headline"):
+    for key in ("allow_prose", "after_prose", "before_headline", "beside_both"):
         if key in data:
             if not isinstance(data[key], bool):
                 raise PackError(path, "must be true or false", code, key)
@@ -216,6 +218,7 @@ def _parse_rule(data: Any, path: str, category: str | None, trusted: bool) -> Ru
     fields["phrases"] = _phrases(data.get("phrases", {}), path, code)
     fields["triggers"] = _str_list(data, "triggers", path, code)
     fields["langs"] = _str_list(data, "langs", path, code)
+    fields["beside"] = _str_list(data, "beside", path, code)
     for key in ("pattern", "trigger_pattern"):
         fields[key] = _opt_str(data, key, path, code)
     _check_patterns(fields, path, code, compile_them=not trusted)
@@ -240,6 +243,7 @@ def _check_patterns(fields: dict[str, Any], path: str, code: str, compile_them: 
         and not fields["triggers"]
         and fields["trigger_pattern"] is None
         and zone == "anywhere"
+        and not fields["beside"]
     ):
         raise PackError(
             path,

@@ -65,6 +65,8 @@ class Rule:
     allow_prose: bool = False
     after_prose: bool = False
     before_headline: bool = False
+    beside: tuple[str, ...] = ()
+    beside_both: bool = False
     fail: tuple[Example, ...] = ()
     passes: tuple[Example, ...] = ()
     origin: str = ""
