@@ -29,3 +29,13 @@ def test_readme_commands_exist() -> None:
     assert 'pip install -e ".[test]" ./tests/plugin_fixture && .venv/bin/python -m pytest' in readme
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert 'pip install --quiet -e ".[test]" ./tests/plugin_fixture' in ci
+
+
+def test_source_pack_template_works(tmp_path: Path) -> None:
+    from cleannews.packtest import check_pack
+
+    doc = (ROOT / "docs" / "sources.md").read_text(encoding="utf-8")
+    template = doc.split("## Template for a new site pack")[1].split("```toml\n")[1].split("```")[0]
+    path = tmp_path / "example.com.toml"
+    path.write_text(template, encoding="utf-8")
+    assert check_pack(path) == []
