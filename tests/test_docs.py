@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cleannews.packtest import check_pack
 from cleannews.ruledoc import builtin_packs, render
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,8 +33,6 @@ def test_readme_commands_exist() -> None:
 
 
 def test_source_pack_template_works(tmp_path: Path) -> None:
-    from cleannews.packtest import check_pack
-
     doc = (ROOT / "docs" / "sources.md").read_text(encoding="utf-8")
     template = doc.split("## Template for a new site pack")[1].split("```toml\n")[1].split("```")[0]
     path = tmp_path / "example.com.toml"
