@@ -157,3 +157,24 @@ def test_pyproject_table_takes_effect(tmp_path: Path, monkeypatch: pytest.Monkey
     text = f"ADVERTISEMENT\n{PROSE}\nUSER PACK MARKER\n"
     assert cleaner.clean(text) == f"ADVERTISEMENT\n{PROSE}\n"
     assert cleannews.clean(text) == f"{PROSE}\nUSER PACK MARKER\n"  # clean() reads no config
+
+
+def test_per_source_settings_from_pyproject(tmp_path: Path) -> None:
+    config = tmp_path / "pyproject.toml"
+    config.write_text(
+        '[tool.cleannews.sources."example.org"]\nignore = ["AD"]\n', encoding="utf-8"
+    )
+    cleaner = Cleaner.from_config(config)
+    text = f"ADVERTISEMENT\n{PROSE}\n"
+    assert cleaner.clean(text, source="https://news.example.org/a") == text
+    assert cleaner.clean(text, source="example.net") == f"{PROSE}\n"
+    assert cleaner.clean(text) == f"{PROSE}\n"
+
+
+def test_per_source_settings_reject_unknown_keys(tmp_path: Path) -> None:
+    from cleannews.config import ConfigError  # noqa: PLC0415
+
+    config = tmp_path / "pyproject.toml"
+    config.write_text('[tool.cleannews.sources."example.org"]\nlevel = "safe"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"sources\.example\.org.*unknown key 'level'"):
+        Cleaner.from_config(config)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +43,9 @@ class Cleaner:
         repair: fix mojibake (ftfy, encoding fixes only) before cleaning.
         builtin: load the packs shipped with cleannews.
         plugins: also load packs installed through the `cleannews.packs` entry points.
+        source_ignore: per site, more codes or prefixes to skip:
+            `{"example.com": ["BY"]}` applies to example.com and its subdomains, whether
+            the site is given as `source` or recognised by its pack's fingerprints.
     """
 
     def __init__(
@@ -55,12 +58,17 @@ class Cleaner:
         repair: bool = True,
         builtin: bool = True,
         plugins: bool = False,
+        source_ignore: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         if level not in LEVELS:
             raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
         self.level: Level = level
         self.select = tuple(select)
         self.ignore = tuple(ignore)
+        self.source_ignore = {
+            domain.lower().strip("."): tuple(codes)
+            for domain, codes in (source_ignore or {}).items()
+        }
         self.repair = repair
         shipped = (
             [load_pack(p, label=_builtin_label(p), trusted=True) for p in builtin_pack_paths()]
@@ -109,7 +117,10 @@ class Cleaner:
         replacements = find_mojibake(text) if self.repair else []
         work = apply_replacements(text, replacements) if replacements else text
         doc = Document(work)
-        chosen = self._selection(source, lang)
+        host = host_of(source) if source else ""
+        chosen = self._selection_for(
+            pack_for_host(host, self._sources) if host else None, lang, host
+        )
         candidates, fingerprints = scan(chosen.compiled, doc)
         notes: list[str] = []
         if chosen.source is not None:
@@ -140,20 +151,35 @@ class Cleaner:
         return next(p for p in self._sources if p.source == best)
 
     def _selection(self, source: str | None, lang: str | None) -> _Selection:
-        pack = pack_for_host(host_of(source), self._sources) if source else None
-        return self._selection_for(pack, lang)
+        host = host_of(source) if source else ""
+        return self._selection_for(pack_for_host(host, self._sources) if host else None, lang, host)
 
-    def _selection_for(self, pack: Pack | None, lang: str | None) -> _Selection:
-        key = (pack.source if pack else None, lang)
+    def _selection_for(self, pack: Pack | None, lang: str | None, host: str = "") -> _Selection:
+        extra = self._site_ignore(host, pack)
+        key = (pack.source if pack else None, lang, extra)
         chosen = self._compiled.get(key)
         if chosen is None:
             with self._lock:
                 chosen = self._compiled.get(key)
                 if chosen is None:
-                    chosen = self._compiled[key] = self._compile(pack, lang)
+                    chosen = self._compiled[key] = self._compile(pack, lang, extra)
         return chosen
 
-    def _compile(self, pack: Pack | None, lang: str | None) -> _Selection:
+    def _site_ignore(self, host: str, pack: Pack | None) -> tuple[str, ...]:
+        """The per-site ignore list that applies to this host or recognised site."""
+        if not self.source_ignore:
+            return ()
+        hosts = {host, *(pack.domains if pack else ())} - {""}
+        return tuple(
+            code
+            for domain, codes in sorted(self.source_ignore.items())
+            if any(h == domain or h.endswith("." + domain) for h in hosts)
+            for code in codes
+        )
+
+    def _compile(
+        self, pack: Pack | None, lang: str | None, extra_ignore: tuple[str, ...]
+    ) -> _Selection:
         layers = [
             [r for p in self._generic for r in p.rules],
             list(pack.rules) if pack else [],
@@ -164,7 +190,7 @@ class Cleaner:
             level=self.level,
             lang=lang,
             select=self.select,
-            ignore=self.ignore,
+            ignore=self.ignore + extra_ignore,
             disable=pack.disable if pack else (),
         )
         fingerprints = (

@@ -11,13 +11,15 @@ the library's output never depends on the directory it runs in.
     lang = "de"
     repair = true
     plugins = true             # load packs from the `cleannews.packs` entry points
+
+    [tool.cleannews.sources."example.com"]
+    ignore = ["BY"]            # per site (and its subdomains): more codes to skip
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +28,8 @@ from cleannews.model import LEVELS, Level
 if TYPE_CHECKING:
     from cleannews.cleaner import Cleaner
 
-_KEYS = ("level", "packs", "select", "ignore", "lang", "repair", "plugins")
+_KEYS = ("level", "packs", "select", "ignore", "lang", "repair", "plugins", "sources")
+_SOURCE_KEYS = ("ignore",)
 _MARKER = b"[tool.cleannews"
 
 
@@ -46,6 +49,7 @@ class Config:
     lang: str | None = None
     repair: bool = True
     plugins: bool = True
+    sources: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 def find_config(start: Path) -> Path | None:
@@ -75,8 +79,9 @@ def load_config(path: str | Path) -> Config:
         raise ConfigError(f"{path}: [tool.cleannews] must be a table")
     for key in table:
         if key not in _KEYS:
-            raise ConfigError(f"{path}: [tool.cleannews]: unknown key '{key}'"
-                              f" (known: {', '.join(_KEYS)})")
+            raise ConfigError(
+                f"{path}: [tool.cleannews]: unknown key '{key}' (known: {', '.join(_KEYS)})"
+            )
     values: dict[str, Any] = {}
     if "level" in table:
         if table["level"] not in LEVELS:
@@ -99,7 +104,29 @@ def load_config(path: str | Path) -> Config:
             if not isinstance(table[key], bool):
                 raise _bad(path, key, "true or false")
             values[key] = table[key]
+    if "sources" in table:
+        values["sources"] = _sources(path, table["sources"])
     return Config(path=path, **values)
+
+
+def _sources(path: Path, table: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if not isinstance(table, dict):
+        raise _bad(path, "sources", 'a table of sites ([tool.cleannews.sources."example.com"])')
+    out = []
+    for domain, settings in table.items():
+        if not isinstance(settings, dict):
+            raise _bad(path, f"sources.{domain}", "a table")
+        for key in settings:
+            if key not in _SOURCE_KEYS:
+                raise ConfigError(
+                    f"{path}: [tool.cleannews.sources.{domain}]: unknown key '{key}'"
+                    f" (known: {', '.join(_SOURCE_KEYS)})"
+                )
+        codes = settings.get("ignore", [])
+        if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+            raise _bad(path, f"sources.{domain}.ignore", "a list of strings")
+        out.append((domain, tuple(codes)))
+    return tuple(out)
 
 
 def cleaner_from(
@@ -126,9 +153,9 @@ def cleaner_from(
         "repair": config.repair if repair is None else repair,
     }
     plugins = config.plugins if plugins is None else plugins
-    if plugins and find_spec("cleannews.plugins") is None:
-        plugins = False  # entry-point packs need cleannews.plugins; without it, still clean
-    return Cleaner(**settings, plugins=plugins)  # type: ignore[arg-type]
+    return Cleaner(  # type: ignore[arg-type]
+        **settings, plugins=plugins, source_ignore=dict(config.sources)
+    )
 
 
 def _tool_tables(raw: bytes, path: Path) -> dict[str, Any]:
