@@ -133,36 +133,41 @@ def _apply_beside_rules(doc: Document, rules: tuple[CompiledRule, ...]) -> None:
     changed = True
     while changed:
         changed = False
-        for compiled in rules:
-            for i in _next_to_removals(doc):
-                if _beside_holds(doc, i, compiled.rule):
-                    before = len(doc.deleted)
+        for i in _next_to_removals(doc):
+            before, after = _removed_neighbour(doc, i, -1), _removed_neighbour(doc, i, 1)
+            for compiled in rules:
+                if i in doc.deleted:
+                    break
+                prefixes = compiled.rule.beside
+                near = (
+                    before is not None and before.startswith(prefixes),
+                    after is not None and after.startswith(prefixes),
+                )
+                if all(near) if compiled.rule.beside_both else any(near):
                     _apply(doc, compiled, [i])
-                    changed = changed or len(doc.deleted) != before
+                    changed = changed or i in doc.deleted
 
 
 def _next_to_removals(doc: Document) -> list[int]:
+    """Live, non-blank lines whose nearest non-blank neighbour was removed."""
     out: set[int] = set()
     for i in doc.deleted:
         for step in (-1, 1):
             j = i + step
-            while 0 <= j < doc.count and is_blank(doc.content(j)) and j not in doc.deleted:
+            while 0 <= j < doc.count and j not in doc.deleted and is_blank(doc.lines[j]):
                 j += step
             if 0 <= j < doc.count and j not in doc.deleted:
                 out.add(j)
     return sorted(out)
 
 
-def _beside_holds(doc: Document, i: int, rule: Rule) -> bool:
-    def removed_by_prefix(step: int) -> bool:
-        j = i + step
-        while 0 <= j < doc.count and j not in doc.deleted and is_blank(doc.content(j)):
-            j += step
-        owner = doc.deleted.get(j)
-        return owner is not None and owner.rule.code.startswith(rule.beside)
-
-    before, after = removed_by_prefix(-1), removed_by_prefix(1)
-    return (before and after) if rule.beside_both else (before or after)
+def _removed_neighbour(doc: Document, i: int, step: int) -> str | None:
+    """The code of the rule that removed the nearest non-blank line that way, if it went."""
+    j = i + step
+    while 0 <= j < doc.count and j not in doc.deleted and is_blank(doc.lines[j]):
+        j += step
+    owner = doc.deleted.get(j)
+    return owner.rule.code if owner is not None else None
 
 
 def _in_zone(rule: Rule, i: int, head_end: int, tail_start: int) -> bool:
