@@ -179,8 +179,10 @@ def _first_prose(doc: Document) -> int | None:
 
 
 def _last_prose(doc: Document) -> int:
+    """The last live prose line (-1 if none); walks back from the end, so it is cheap."""
     return next(
-        i for i in range(doc.count - 1, -1, -1) if doc.alive(i) and is_prose(doc.content(i))
+        (i for i in range(doc.count - 1, -1, -1) if doc.alive(i) and is_prose(doc.content(i))),
+        -1,
     )
 
 
@@ -238,9 +240,7 @@ def _apply_block(doc: Document, compiled: CompiledRule, heading: int) -> None:
     crossed only when no prose follows (a tail block); inside the text a blank ends it."""
     rule = compiled.rule
     doc.deleted[heading] = compiled
-    cross_blanks = not any(
-        doc.alive(k) and is_prose(doc.content(k)) for k in range(heading + 1, doc.count)
-    )
+    cross_blanks = heading >= _last_prose(doc)  # no prose below: a tail block
     taken, j = 0, heading + 1
     while j < doc.count and taken < rule.max_items:
         line = doc.content(j)
