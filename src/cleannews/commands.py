@@ -324,16 +324,8 @@ def rule(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 def test_packs(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from cleannews.loader import load_pack, pack_paths  # noqa: PLC0415
-    from cleannews.packtest import check_pack, example_cases  # noqa: PLC0415
+    from cleannews.packtest import run_examples  # noqa: PLC0415
 
-    total = failed = 0
-    for location in args.paths:
-        for path in pack_paths(location):
-            failures = check_pack(path)
-            total += sum(1 for _ in example_cases(load_pack(path)))
-            failed += len(failures)
-            for failure in failures:
-                print(failure.describe())
-    print(f"{total - failed} examples passed, {failed} failed")
+    passed, failed = run_examples(args.paths)
+    print(f"{passed} examples passed, {failed} failed")
     return 1 if failed else 0

@@ -88,6 +88,20 @@ def cleaner_for(pack_path: str | Path, pack: Pack) -> Cleaner:
     )
 
 
+def run_examples(locations: Sequence[str | Path]) -> tuple[int, int]:
+    """Check every pack at the given files or folders; print each failure with its diff.
+    Returns (examples passed, examples failed)."""
+    total = failed = 0
+    for location in locations:
+        for path in pack_paths(location):
+            failures = check_pack(path)
+            total += sum(1 for _ in example_cases(load_pack(path)))
+            failed += len(failures)
+            for failure in failures:
+                print(failure.describe())
+    return total - failed, failed
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m cleannews.packtest",
@@ -96,21 +110,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("paths", nargs="+", help="pack files or directories")
     args = parser.parse_args(argv)
-    total = failed = 0
     try:
-        for location in args.paths:
-            for path in pack_paths(location):
-                failures = check_pack(path)
-                total += sum(1 for _ in example_cases(load_pack(path)))
-                failed += len(failures)
-                for failure in failures:
-                    print(failure.describe())
+        passed, failed = run_examples(args.paths)
     except PackError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(f"{total - failed} passed, {failed} failed")
+    print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
-
 
 if __name__ == "__main__":
     raise SystemExit(main())
