@@ -24,6 +24,10 @@ def test_corpus_is_substantial() -> None:
     sets = {c.set for c in CASES}
     assert {"seeds", "generic", "negative"} <= sets
     assert len([c for c in CASES if c.set == "seeds"]) == 5
+    assert len(CASES) >= 100
+    assert len([c for c in CASES if c.set == "negative"]) >= 25
+    assert len({c.lang for c in CASES}) >= 12
+    assert len([c for c in CASES if c.known_failure]) <= 0.05 * len(CASES)
 
 
 @pytest.mark.parametrize("case", [_param(c) for c in CASES])
