@@ -355,8 +355,11 @@ def cache_file(name: str) -> Path | None:
     (set CLEANNEWS_CACHE_DIR to an empty string to keep nothing on disk)."""
     folder = os.environ.get("CLEANNEWS_CACHE_DIR")
     if folder is None:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        folder = os.path.join(base, "cleannews")
+        home = os.path.expanduser("~")
+        base = os.environ.get("XDG_CACHE_HOME") or (
+            os.path.join(home, ".cache") if os.path.isabs(home) else ""
+        )
+        folder = os.path.join(base, "cleannews") if os.path.isabs(base) else ""
     return Path(folder) / name if folder else None
 
 
