@@ -89,7 +89,7 @@ def find_removals(
         rule = rules[index]
         lines = sorted(candidates[index])
         if rule.rule.beside:
-            continue  # runs last, next to what the other rules removed
+            continue  # runs last, next to what the other rules removed (candidates kept)
         if rule.rule.zone == "anywhere":
             _apply(doc, rule, lines)
         else:
@@ -97,7 +97,7 @@ def find_removals(
     if zoned or compiled.zone_scanned:
         _apply_zone_rules(doc, zoned, compiled.zone_scanned)
     if compiled.beside and doc.deleted:
-        _apply_beside_rules(doc, compiled.beside)
+        _apply_beside_rules(doc, compiled.beside, candidates)
     if not doc.deleted and not doc.spans:
         return [], []
     warnings = _guard(doc)
@@ -126,10 +126,17 @@ def _apply_zone_rules(
         _apply(doc, rule, [i for i in lines if doc.alive(i) and not is_blank(doc.lines[i])])
 
 
-def _apply_beside_rules(doc: Document, rules: tuple[CompiledRule, ...]) -> None:
+def _apply_beside_rules(
+    doc: Document, rules: tuple[CompiledRule, ...], candidates: dict[int, list[int]]
+) -> None:
     """Rules for lines that are noise only in company: a bare author name under a removed
     byline, a stray label inside a stack of removed ones. Tried only on the lines next to a
-    removal, until nothing more changes (so one run is as good as two)."""
+    removal (and, for a rule with triggers, only where they hit), until nothing more
+    changes, so one run is as good as two."""
+    allowed = {
+        r.index: set(candidates.get(r.index, ())) if _has_prefilter(r.rule) else None
+        for r in rules
+    }
     changed = True
     while changed:
         changed = False
@@ -138,6 +145,9 @@ def _apply_beside_rules(doc: Document, rules: tuple[CompiledRule, ...]) -> None:
             for compiled in rules:
                 if i in doc.deleted:
                     break
+                lines = allowed[compiled.index]
+                if lines is not None and i not in lines:
+                    continue
                 prefixes = compiled.rule.beside
                 near = (
                     before is not None and before.startswith(prefixes),
@@ -146,6 +156,10 @@ def _apply_beside_rules(doc: Document, rules: tuple[CompiledRule, ...]) -> None:
                 if all(near) if compiled.rule.beside_both else any(near):
                     _apply(doc, compiled, [i])
                     changed = changed or i in doc.deleted
+
+
+def _has_prefilter(rule: Rule) -> bool:
+    return bool(rule.phrases or rule.triggers or rule.trigger_pattern)
 
 
 def _next_to_removals(doc: Document) -> list[int]:
