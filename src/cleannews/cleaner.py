@@ -21,7 +21,7 @@ from cleannews.model import (
     Rule,
     apply_trace,
 )
-from cleannews.repair import apply_replacements, find_mojibake, to_original
+from cleannews.repair import find_mojibake, to_original
 from cleannews.selection import active_rules, host_of, pack_for_host
 
 
@@ -115,12 +115,9 @@ class Cleaner:
         least `min_fingerprints` of its fingerprint lines.
         """
         replacements = find_mojibake(text) if self.repair else []
-        work = apply_replacements(text, replacements) if replacements else text
+        work = apply_trace(text, replacements) if replacements else text
         doc = Document(work)
-        host = host_of(source) if source else ""
-        chosen = self._selection_for(
-            pack_for_host(host, self._sources) if host else None, lang, host
-        )
+        chosen = self._selection(source, lang)
         candidates, fingerprints = scan(chosen.compiled, doc)
         notes: list[str] = []
         if chosen.source is not None:

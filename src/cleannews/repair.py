@@ -83,16 +83,6 @@ def _minimal(old: str, new: str, offset: int) -> Replacement:
     )
 
 
-def apply_replacements(text: str, replacements: list[Replacement]) -> str:
-    parts, pos = [], 0
-    for rep in replacements:
-        parts.append(text[pos : rep.start])
-        parts.append(rep.replacement)
-        pos = rep.end
-    parts.append(text[pos:])
-    return "".join(parts)
-
-
 def to_original(position: int, replacements: list[Replacement], is_end: bool) -> int:
     """Map an offset in the repaired text back to the input; an offset inside a repaired
     stretch widens to cover all of it."""
