@@ -104,7 +104,14 @@ class Cleaner:
 
     def clean(self, text: str, *, source: str | None = None, lang: str | None = None) -> str:
         """The text without its artefacts."""
-        return self.clean_and_explain(text, source=source, lang=lang).text
+        if self.repair and find_mojibake(text):
+            return self.clean_and_explain(text, source=source, lang=lang).text
+        doc = Document(text)
+        chosen, candidates, _ = self._scan(doc, source, lang)
+        native = chosen.compiled.native
+        if native is not None:
+            return native.clean(text, candidates)[0]
+        return apply_trace(text, find_removals(chosen.compiled, doc, candidates)[0])
 
     def clean_and_explain(
         self, text: str, *, source: str | None = None, lang: str | None = None
@@ -117,6 +124,22 @@ class Cleaner:
         replacements = find_mojibake(text) if self.repair else []
         work = apply_trace(text, replacements) if replacements else text
         doc = Document(work)
+        chosen, candidates, notes = self._scan(doc, source, lang)
+        native = chosen.compiled.native
+        removals, warnings = (
+            native.find_removals(work, candidates)
+            if native is not None
+            else find_removals(chosen.compiled, doc, candidates)
+        )
+        trace = _trace(text, work, removals, replacements)
+        out = apply_trace(text, trace)
+        return CleanResult(out, trace, tuple(warnings), tuple(notes))
+
+    def _scan(
+        self, doc: Document, source: str | None, lang: str | None
+    ) -> tuple[_Selection, dict[int, list[int]], list[str]]:
+        """The rules that apply (a site pack picked by `source` or by its fingerprints),
+        their candidate lines, and a note on the site pack chosen."""
         chosen = self._selection(source, lang)
         candidates, fingerprints = scan(chosen.compiled, doc)
         notes: list[str] = []
@@ -131,10 +154,7 @@ class Cleaner:
                     f"source pack {pack.source} ({fingerprints[pack.source or '']}"
                     f" fingerprint lines matched)"
                 )
-        removals, warnings = find_removals(chosen.compiled, doc, candidates)
-        trace = _trace(text, work, removals, replacements)
-        out = apply_trace(text, trace)
-        return CleanResult(out, trace, tuple(warnings), tuple(notes))
+        return chosen, candidates, notes
 
     def _by_fingerprints(self, found: dict[str, int]) -> Pack | None:
         ranked = sorted(

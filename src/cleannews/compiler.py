@@ -23,6 +23,13 @@ import regex
 from cleannews.linetext import normalize_line
 from cleannews.model import Rule
 
+try:
+    if os.environ.get("CLEANNEWS_PURE_PYTHON"):
+        raise ImportError("CLEANNEWS_PURE_PYTHON is set")
+    from cleannews import _speedups as speedups
+except ImportError:  # not built (no C compiler at install time): the pure-Python engine runs
+    speedups = None
+
 Pattern = Any  # a compiled `re` or `regex` pattern: both have search/finditer
 
 _WHITESPACE_RUN = re.compile(r"[^\S\n]+")
@@ -54,10 +61,18 @@ class CompiledRule:
 
 
 class Scanner(Protocol):
-    """Finds candidate (owner, line number) pairs in one text: the owner is a rule index, or
-    -1 - k for the fingerprints of source pack k."""
+    """Finds the candidate lines of one text, per owner: a rule index, or -1 - k for the
+    fingerprints of source pack k. Lines are sorted, distinct and below `count`."""
 
-    def candidates(self, text: str) -> set[tuple[int, int]]: ...
+    def lines(self, text: str, count: int) -> dict[int, list[int]]: ...
+
+
+def _grouped(pairs: set[tuple[int, int]], count: int) -> dict[int, list[int]]:
+    out: dict[int, list[int]] = {}
+    for owner, line in sorted(pairs):
+        if 0 <= line < count:
+            out.setdefault(owner, []).append(line)
+    return out
 
 
 def phrase_regex(phrase: str, strip_edges: bool = True) -> str:
@@ -201,6 +216,8 @@ class CompiledRules:
         self.scanner: Scanner = make_scanner(literals, patterns)
         self.zone_scanned: tuple[CompiledRule, ...] = tuple(r for r in self.rules if r.zone_scanned)
         self.beside: tuple[CompiledRule, ...] = tuple(r for r in self.rules if r.rule.beside)
+        # The compiled twin of engine.find_removals, when it was built.
+        self.native: Any = speedups.NativeEngine(self.rules) if speedups is not None else None
 
 
 # Spaces of every kind fold to one plain space (and zero-width characters go) in the text the
@@ -252,7 +269,7 @@ class RegexScanner:
             (regex.compile(p, regex.MULTILINE | regex.V0), owner) for p, owner in patterns
         ]
 
-    def candidates(self, text: str) -> set[tuple[int, int]]:
+    def lines(self, text: str, count: int) -> dict[int, list[int]]:
         lowered = scan_form(text).lower()
         out: set[tuple[int, int]] = set()
         for literal, owner in self._literals:
@@ -263,7 +280,7 @@ class RegexScanner:
         for pattern, owner in self._patterns:
             for match in pattern.finditer(text):
                 out.add((owner, text.count("\n", 0, match.start())))
-        return out
+        return _grouped(out, count)
 
 
 class HyperscanScanner:
@@ -278,6 +295,11 @@ class HyperscanScanner:
         self._literals_source, self._patterns_source = list(literals), list(patterns)
         self._literal_owners = [owner for _, owner in literals]
         self._pattern_owners = [owner for _, owner in patterns]
+        self._line_hits = (
+            speedups.LineHits(self._literal_owners, self._pattern_owners)
+            if speedups is not None
+            else None
+        )
         self._literal_db = self._pattern_db = None
         if literals:
             self._literal_db = _database(
@@ -299,28 +321,28 @@ class HyperscanScanner:
             )
         return scratches
 
-    def candidates(self, text: str) -> set[tuple[int, int]]:
+    def lines(self, text: str, count: int) -> dict[int, list[int]]:
         literal_scratch, pattern_scratch = self._scratches()
+        scans = [
+            (self._literal_db, literal_scratch, scan_form(text).encode("utf-8", "replace"), 1)
+            if literal_scratch is not None
+            else None,
+            (self._pattern_db, pattern_scratch, text.encode("utf-8", "replace"), 0)
+            if pattern_scratch is not None
+            else None,
+        ]
+        if self._line_hits is not None:
+            return self._line_hits.lines(scans, count)
         out: set[tuple[int, int]] = set()
-        hits: list[tuple[int, int]] = []
-        if literal_scratch is not None:
-            data = scan_form(text).encode("utf-8", "replace")
-            self._literal_db.scan(
-                data, match_event_handler=_collect, context=hits, scratch=literal_scratch
-            )
-            if hits:
-                owners, count = self._literal_owners, data.count
-                out = {(owners[i], count(b"\n", 0, end - 1) - 1) for i, end in hits}
-                hits.clear()
-        if pattern_scratch is not None:
-            data = text.encode("utf-8", "replace")
-            self._pattern_db.scan(
-                data, match_event_handler=_collect, context=hits, scratch=pattern_scratch
-            )
-            if hits:
-                owners, count = self._pattern_owners, data.count
-                out.update((owners[i], count(b"\n", 0, end - 1)) for i, end in hits)
-        return out
+        for scan, owners in zip(scans, (self._literal_owners, self._pattern_owners), strict=True):
+            if scan is None:
+                continue
+            database, scratch, data, shift = scan
+            hits: list[tuple[int, int]] = []
+            database.scan(data, match_event_handler=_collect, context=hits, scratch=scratch)
+            count_breaks = data.count
+            out.update((owners[i], count_breaks(b"\n", 0, end - 1) - shift) for i, end in hits)
+        return _grouped(out, count)
 
 
 def _database(expressions: list[str], flags: int, literal: bool) -> Any:

@@ -64,14 +64,10 @@ class Document:
 def scan(compiled: CompiledRules, doc: Document) -> tuple[dict[int, list[int]], dict[str, int]]:
     """One pre-filter pass: candidate lines per rule index, and how many distinct
     fingerprint lines of each source pack the text holds."""
-    candidates: dict[int, list[int]] = {}
-    fingerprint_lines: dict[int, list[int]] = {}
-    count = doc.count
-    for owner, line_no in compiled.scanner.candidates(doc.text):
-        if 0 <= line_no < count:
-            (candidates if owner >= 0 else fingerprint_lines).setdefault(owner, []).append(line_no)
+    candidates = compiled.scanner.lines(doc.text, doc.count)
     found: dict[str, int] = {}
-    for owner, lines in fingerprint_lines.items():
+    for owner in [owner for owner in candidates if owner < 0]:
+        lines = candidates.pop(owner)
         name, wanted = compiled.fingerprints[-1 - owner]
         distinct = {normalize_line(doc.content(i)) for i in lines} & wanted
         if distinct:

@@ -1,0 +1,873 @@
+# cython: language_level=3
+"""The engine's hot path, compiled: the same decisions as engine.py, made over C arrays.
+
+engine.py is the reference: it is what runs when this module could not be built, and
+tests/test_speedups.py holds the two to the same removals on every corpus case and on
+generated texts. Keep them in step: a change to a rule's meaning goes into both.
+
+Per text, the pre-filter hits become line numbers in C, each line's word count and
+prose/blank tests are computed at most once, deletions live in an int array, and only the
+verifier regexes and non-ASCII normalisation call back into Python.
+"""
+
+from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
+from libc.stdlib cimport qsort
+from libc.stdint cimport int64_t
+
+from cleannews.linetext import _ZERO_WIDTH, _is_edge
+from cleannews.model import Removal
+
+cdef extern from "Python.h":
+    bint Py_UNICODE_ISSPACE(Py_UCS4 ch)
+
+cdef enum:
+    S_LINE = 0
+    S_BLOCK = 1
+    S_HEAD = 2
+    S_TAIL = 3
+    S_SPAN = 4
+
+cdef enum:
+    Z_ANYWHERE = 0
+    Z_HEAD = 1
+    Z_TAIL = 2
+
+# Must match engine.py.
+cdef int PROSE_MIN_WORDS = 5
+cdef int HEADLINE_MIN_WORDS = 4
+cdef int CHARS_PER_WORD = 30
+cdef double GUARD_SHARE = 0.5
+cdef int GUARD_MIN_WORDS = 40
+
+_UNSET = object()
+_SCOPES = {"line": S_LINE, "block": S_BLOCK, "head": S_HEAD, "tail": S_TAIL, "span": S_SPAN}
+_ZONES = {"anywhere": Z_ANYWHERE, "head": Z_HEAD, "tail": Z_TAIL}
+
+
+cdef struct RInfo:
+    int scope
+    int zone
+    int max_words
+    Py_ssize_t max_chars
+    int min_repeats
+    int max_items
+    int item_max_words
+    bint allow_prose
+    bint after_prose
+    bint before_headline
+    bint beside_both
+    bint is_beside
+    bint prefiltered
+    bint zone_scanned
+
+
+# ---------------------------------------------------------------- line tests (linetext.py)
+
+cdef inline bint _closer(Py_UCS4 c) noexcept:
+    return c in (0x22, 0x27, 0x201D, 0x2019, 0xBB, 0xAB, 0x29, 0x5D)
+
+
+cdef inline bint _sentence_punct(Py_UCS4 c) noexcept:
+    return c in (0x2E, 0x21, 0x3F, 0x2026, 0x3002, 0xFF01, 0xFF1F)
+
+
+cdef Py_ssize_t _end_mark(str line):
+    """Index of the last character before trailing spaces and closing quotes/brackets
+    (-1 if none): where `[.!?…]["'”’»«)\\]]*\\s*$` puts its punctuation."""
+    cdef Py_ssize_t k = len(line) - 1
+    while k >= 0 and Py_UNICODE_ISSPACE(line[k]):
+        k -= 1
+    while k >= 0 and _closer(line[k]):
+        k -= 1
+    return k
+
+
+cdef bint _sentence_end(str line):
+    cdef Py_ssize_t k = _end_mark(line)
+    return k >= 0 and _sentence_punct(line[k])
+
+
+cdef bint _full_stop_end(str line):
+    cdef Py_ssize_t k = _end_mark(line)
+    if k < 0 or line[k] != u".":
+        return False
+    return k == 0 or (line[k - 1] != u"." and line[k - 1] != u"…")
+
+
+cdef int _word_count(str line):
+    cdef int n = 0
+    cdef bint inside = False
+    cdef Py_UCS4 c
+    for c in line:
+        if Py_UNICODE_ISSPACE(c):
+            inside = False
+        elif not inside:
+            inside = True
+            n += 1
+    return n
+
+
+cdef bint _is_blank(str line):
+    cdef Py_UCS4 c
+    for c in line:
+        if not Py_UNICODE_ISSPACE(c):
+            return False
+    return True
+
+
+cdef inline bint _ascii_alnum(Py_UCS4 c) noexcept:
+    return (48 <= c <= 57) or (65 <= c <= 90) or (97 <= c <= 122)
+
+
+cdef str _normalize(str line):
+    """linetext.normalize_line: lower-cased, zero-width characters dropped, "i" + combining
+    dot folded to "i", space runs folded, edge punctuation and symbols stripped."""
+    cdef Py_ssize_t start = 0, end
+    cdef str folded
+    if line.isascii():
+        return _normalize_ascii(line)
+    folded = line.translate(_ZERO_WIDTH).lower()
+    if u"\u0307" in folded:
+        folded = folded.replace(u"i\u0307", u"i")
+    folded = u" ".join(folded.split())
+    end = len(folded)
+    while start < end and _edge(folded[start]):
+        start += 1
+    while end > start and _edge(folded[end - 1]):
+        end -= 1
+    return folded[start:end]
+
+
+cdef bint _edge(Py_UCS4 c) except -1:
+    if c < 128:
+        return not _ascii_alnum(c)
+    return _is_edge(chr(c))
+
+
+cdef str _normalize_ascii(str line):
+    """For ASCII, the edge characters normalize_line strips are the non-alphanumeric ones."""
+    cdef Py_ssize_t n = len(line), i, start = 0, end, out = 0
+    cdef Py_UCS4 c
+    cdef unsigned int code
+    cdef bint space = False
+    while start < n and not _ascii_alnum(line[start]):
+        start += 1
+    end = n
+    while end > start and not _ascii_alnum(line[end - 1]):
+        end -= 1
+    if start >= end:
+        return ""
+    cdef char* buf = <char*>PyMem_Malloc(end - start)
+    if buf == NULL:
+        raise MemoryError()
+    try:
+        for i in range(start, end):
+            c = line[i]
+            if Py_UNICODE_ISSPACE(c):
+                space = True
+                continue
+            if space:
+                buf[out] = 32
+                out += 1
+                space = False
+            code = <unsigned int>c
+            buf[out] = <char>(code + 32 if 65 <= code <= 90 else code)
+            out += 1
+        return buf[:out].decode("ascii")
+    finally:
+        PyMem_Free(buf)
+
+
+# ---------------------------------------------------------------- one text
+
+cdef class _Doc:
+    """A text split into lines, with per-line facts computed at most once."""
+
+    cdef str text
+    cdef list lines
+    cdef list contents
+    cdef Py_ssize_t count
+    cdef int* owner       # rule index that deleted the line, -1 while it lives
+    cdef int* words       # word count of the line's content, -1 until known
+    cdef signed char* prose  # 1/0, -1 until known
+    cdef Py_ssize_t n_deleted
+    cdef dict spans       # line -> [(start, end, rule)]
+
+    def __cinit__(self, str text):
+        cdef Py_ssize_t i, size
+        self.text = text
+        self.lines = text.split("\n")
+        size = len(self.lines)
+        self.count = size - 1 if text.endswith("\n") else size
+        self.contents = [None] * size
+        self.owner = <int*>PyMem_Malloc(size * sizeof(int))
+        self.words = <int*>PyMem_Malloc(size * sizeof(int))
+        self.prose = <signed char*>PyMem_Malloc(size * sizeof(signed char))
+        if self.owner == NULL or self.words == NULL or self.prose == NULL:
+            raise MemoryError()
+        for i in range(size):
+            self.owner[i] = -1
+            self.words[i] = -1
+            self.prose[i] = -1
+        self.n_deleted = 0
+        self.spans = {}
+
+    def __dealloc__(self):
+        PyMem_Free(self.owner)
+        PyMem_Free(self.words)
+        PyMem_Free(self.prose)
+
+    cdef str content(self, Py_ssize_t i):
+        cdef object cached = self.contents[i]
+        cdef str line
+        if cached is None:
+            line = self.lines[i]
+            if line and line[len(line) - 1] == u"\r":
+                line = line[:-1]
+            self.contents[i] = line
+            return line
+        return <str>cached
+
+    cdef int word_count(self, Py_ssize_t i):
+        if self.words[i] < 0:
+            self.words[i] = _word_count(self.content(i))
+        return self.words[i]
+
+    cdef bint is_prose(self, Py_ssize_t i):
+        if self.prose[i] < 0:
+            self.prose[i] = 1 if (
+                self.word_count(i) >= PROSE_MIN_WORDS and _sentence_end(self.content(i))
+            ) else 0
+        return self.prose[i] == 1
+
+    cdef bint is_headline(self, Py_ssize_t i):
+        return (
+            self.word_count(i) >= HEADLINE_MIN_WORDS
+            and not self.is_prose(i)
+            and not _full_stop_end(self.content(i))
+        )
+
+    cdef bint is_headline_like(self, Py_ssize_t i, int max_words):
+        return (
+            self.word_count(i) > 0
+            and self.word_count(i) <= max_words
+            and not _full_stop_end(self.content(i))
+        )
+
+    cdef bint blank(self, Py_ssize_t i):
+        return self.word_count(i) == 0
+
+    cdef inline bint alive(self, Py_ssize_t i):
+        return self.owner[i] < 0
+
+    cdef inline void delete(self, Py_ssize_t i, int rule):
+        if self.owner[i] < 0:
+            self.owner[i] = rule
+            self.n_deleted += 1
+
+    cdef inline void undelete(self, Py_ssize_t i):
+        if self.owner[i] >= 0:
+            self.owner[i] = -1
+            self.n_deleted -= 1
+
+    cdef Py_ssize_t first_prose(self):
+        cdef Py_ssize_t i
+        for i in range(self.count):
+            if self.alive(i) and self.is_prose(i):
+                return i
+        return -1
+
+    cdef Py_ssize_t last_prose(self):
+        cdef Py_ssize_t i
+        for i in range(self.count - 1, -1, -1):
+            if self.alive(i) and self.is_prose(i):
+                return i
+        return -1
+
+    cdef Py_ssize_t removed_neighbour(self, Py_ssize_t i, int step):
+        """The rule that removed the nearest non-blank line that way, or -1."""
+        cdef Py_ssize_t j = i + step
+        while 0 <= j < self.count and self.alive(j) and self.blank(j):
+            j += step
+        if 0 <= j < self.count:
+            return self.owner[j]
+        return -1
+
+    cdef bint neighbour_prose(self, Py_ssize_t i, int step, bint headline):
+        """Whether the nearest live non-blank line that way is prose (or a headline)."""
+        cdef Py_ssize_t j = i + step
+        while 0 <= j < self.count and (not self.alive(j) or self.blank(j)):
+            j += step
+        if not 0 <= j < self.count:
+            return False
+        return self.is_headline(j) if headline else self.is_prose(j)
+
+
+# ---------------------------------------------------------------- the rules
+
+cdef class NativeEngine:
+    """Compiled rules laid out for the C hot path; one per CompiledRules, shared by threads
+    (all per-text state lives in a _Doc)."""
+
+    cdef RInfo* info
+    cdef Py_ssize_t n
+    cdef list compiled      # CompiledRule per index (for its lazily built verifier)
+    cdef list verifiers     # verifier per index once fetched, _UNSET before
+    cdef list line_phrases  # frozenset, or None when the rule has no whole-line phrases
+    cdef list beside        # tuple of code prefixes per rule
+    cdef list codes
+    cdef list names
+    cdef list zone_scanned  # rule indexes
+    cdef list beside_rules  # rule indexes
+    cdef bint has_tail_scanned
+
+    def __cinit__(self, rules):
+        cdef Py_ssize_t i
+        cdef RInfo* r
+        self.n = len(rules)
+        self.info = <RInfo*>PyMem_Malloc(max(self.n, 1) * sizeof(RInfo))
+        if self.info == NULL:
+            raise MemoryError()
+        self.compiled, self.line_phrases, self.beside = [], [], []
+        self.verifiers = [_UNSET] * self.n
+        self.codes, self.names, self.zone_scanned, self.beside_rules = [], [], [], []
+        self.has_tail_scanned = False
+        for i, compiled in enumerate(rules):
+            rule = compiled.rule
+            r = &self.info[i]
+            r.scope = _SCOPES[rule.scope]
+            r.zone = _ZONES[rule.zone]
+            r.max_words = rule.max_words
+            r.max_chars = rule.max_words * CHARS_PER_WORD
+            r.min_repeats = rule.min_repeats
+            r.max_items = rule.max_items
+            r.item_max_words = rule.item_max_words
+            r.allow_prose = rule.allow_prose
+            r.after_prose = rule.after_prose
+            r.before_headline = rule.before_headline
+            r.beside_both = rule.beside_both
+            r.is_beside = bool(rule.beside)
+            r.prefiltered = bool(rule.phrases or rule.triggers or rule.trigger_pattern)
+            r.zone_scanned = compiled.zone_scanned
+            self.compiled.append(compiled)
+            self.line_phrases.append(compiled.line_phrases or None)
+            self.beside.append(tuple(rule.beside))
+            self.codes.append(rule.code)
+            self.names.append(rule.name)
+            if r.zone_scanned:
+                self.zone_scanned.append(i)
+                self.has_tail_scanned = self.has_tail_scanned or r.zone == Z_TAIL
+            if r.is_beside:
+                self.beside_rules.append(i)
+
+    def __dealloc__(self):
+        PyMem_Free(self.info)
+
+    def find_removals(self, str text, dict candidates):
+        """engine.find_removals: (removals, warnings) for `text`, given the pre-filter's
+        candidate lines per rule index."""
+        ranges, warnings = self._run(text, candidates)
+        codes, names = self.codes, self.names
+        return [Removal(codes[o], names[o], s, e, text[s:e]) for s, e, o in ranges], warnings
+
+    def clean(self, str text, dict candidates):
+        """The text without what find_removals would remove, and the warnings: the same
+        result without building a trace."""
+        cdef list ranges, warnings, parts
+        cdef Py_ssize_t pos = 0
+        ranges, warnings = self._run(text, candidates)
+        if not ranges:
+            return text, warnings
+        parts = []
+        for start, end, _ in ranges:
+            parts.append(text[pos:start])
+            pos = end
+        parts.append(text[pos:])
+        return u"".join(parts), warnings
+
+    cdef tuple _run(self, str text, dict candidates):
+        cdef _Doc doc = _Doc(text)
+        cdef list zoned = []
+        cdef int index
+        cdef RInfo* r
+        for index in sorted(candidates):
+            r = &self.info[index]
+            if r.is_beside:
+                continue
+            lines = sorted(candidates[index])
+            if r.zone == Z_ANYWHERE:
+                self._apply(doc, index, lines)
+            else:
+                zoned.append((index, lines))
+        if zoned or self.zone_scanned:
+            self._apply_zone_rules(doc, zoned)
+        if self.beside_rules and doc.n_deleted:
+            self._apply_beside_rules(doc, candidates)
+        if not doc.n_deleted and not doc.spans:
+            return [], []
+        warnings = self._guard(doc)
+        return self._ranges(doc), warnings
+
+    # -- one rule over some lines
+
+    cdef bint _matches_line(self, int index, str line) except -1:
+        phrases = self.line_phrases[index]
+        if phrases is not None and _normalize(line) in <frozenset>phrases:
+            return True
+        verifier = self._verifier(index)
+        return verifier is not None and verifier.search(line) is not None
+
+    cdef int _apply(self, _Doc doc, int index, list lines) except -1:
+        cdef RInfo* r = &self.info[index]
+        cdef Py_ssize_t i, j
+        cdef str line
+        if r.min_repeats > 1:
+            keys = [_normalize(doc.content(i)) for i in lines]
+            lines = [lines[k] for k in range(len(lines)) if keys.count(keys[k]) >= r.min_repeats]
+        for i in lines:
+            if not doc.alive(i):
+                continue
+            if r.scope == S_SPAN:
+                self._apply_span(doc, index, i, doc.content(i))
+                continue
+            if len(<str>doc.lines[i]) > r.max_chars or doc.word_count(i) > r.max_words:
+                continue
+            if not r.allow_prose and doc.is_prose(i):
+                continue
+            if r.after_prose and not doc.neighbour_prose(i, -1, False):
+                continue
+            if r.before_headline and not doc.neighbour_prose(i, 1, True):
+                continue
+            if not self._matches_line(index, doc.content(i)):
+                continue
+            if r.scope == S_LINE:
+                doc.delete(i, index)
+            elif r.scope == S_BLOCK:
+                self._apply_block(doc, index, i)
+            elif r.scope == S_TAIL:
+                for j in range(i, doc.count):
+                    doc.delete(j, index)
+            else:
+                for j in range(i + 1):
+                    doc.delete(j, index)
+        return 0
+
+    cdef int _apply_block(self, _Doc doc, int index, Py_ssize_t heading) except -1:
+        cdef RInfo* r = &self.info[index]
+        cdef bint cross_blanks
+        cdef int taken = 0
+        cdef Py_ssize_t j = heading + 1
+        doc.delete(heading, index)
+        cross_blanks = heading >= doc.last_prose()
+        while j < doc.count and taken < r.max_items:
+            if doc.blank(j):
+                if not cross_blanks:
+                    break
+                j += 1
+                continue
+            if not doc.alive(j):
+                j += 1
+                continue
+            if not doc.is_headline_like(j, r.item_max_words):
+                break
+            doc.delete(j, index)
+            taken += 1
+            j += 1
+        return 0
+
+    cdef object _verifier(self, int index):
+        verifier = self.verifiers[index]
+        if verifier is _UNSET:
+            verifier = self.verifiers[index] = self.compiled[index].verifier
+        return verifier
+
+    cdef int _apply_span(self, _Doc doc, int index, Py_ssize_t i, str line) except -1:
+        verifier = self._verifier(index)
+        if verifier is None:
+            return 0
+        found = [(m.start(), m.end()) for m in verifier.finditer(line) if m.end() > m.start()]
+        if not found:
+            return 0
+        spans = doc.spans.setdefault(i, [])
+        for start, end in found:
+            if all(end <= s or start >= e for s, e, _ in spans):
+                spans.append((start, end, index))
+        spans.sort(key=_first)
+        rest, pos = [], 0
+        for start, end, _ in spans:
+            rest.append(line[pos:start])
+            pos = end
+        rest.append(line[pos:])
+        if _is_blank("".join(rest)):
+            doc.delete(i, spans[0][2])
+            del doc.spans[i]
+        return 0
+
+    # -- zones and neighbours
+
+    cdef int _apply_zone_rules(self, _Doc doc, list zoned) except -1:
+        cdef Py_ssize_t head_end = doc.first_prose(), tail_start, i
+        cdef int index
+        cdef RInfo* r
+        if head_end < 0:
+            return 0
+        cdef bint needs_tail = self.has_tail_scanned
+        for index, _ in zoned:
+            needs_tail = needs_tail or self.info[index].zone == Z_TAIL
+        tail_start = doc.last_prose() + 1 if needs_tail else doc.count
+        for index, lines in zoned:
+            r = &self.info[index]
+            self._apply(doc, index, [
+                i for i in lines if (i < head_end if r.zone == Z_HEAD else i >= tail_start)
+            ])
+        for index in self.zone_scanned:
+            r = &self.info[index]
+            if r.zone == Z_HEAD:
+                picked = [
+                    i for i in range(head_end - 1, -1, -1) if doc.alive(i) and not doc.blank(i)
+                ]
+            else:
+                picked = [
+                    i for i in range(tail_start, doc.count) if doc.alive(i) and not doc.blank(i)
+                ]
+            self._apply(doc, index, picked)
+        return 0
+
+    cdef int _apply_beside_rules(self, _Doc doc, dict candidates) except -1:
+        cdef bint changed = True, near_before, near_after
+        cdef Py_ssize_t i, before, after
+        cdef int index
+        allowed = {
+            index: set(candidates.get(index, ())) if self.info[index].prefiltered else None
+            for index in self.beside_rules
+        }
+        while changed:
+            changed = False
+            for i in self._next_to_removals(doc):
+                before = doc.removed_neighbour(i, -1)
+                after = doc.removed_neighbour(i, 1)
+                for index in self.beside_rules:
+                    if not doc.alive(i):
+                        break
+                    lines = allowed[index]
+                    if lines is not None and i not in lines:
+                        continue
+                    prefixes = self.beside[index]
+                    near_before = before >= 0 and self.codes[before].startswith(prefixes)
+                    near_after = after >= 0 and self.codes[after].startswith(prefixes)
+                    if (
+                        (near_before and near_after)
+                        if self.info[index].beside_both
+                        else (near_before or near_after)
+                    ):
+                        self._apply(doc, index, [i])
+                        changed = changed or not doc.alive(i)
+        return 0
+
+    cdef list _next_to_removals(self, _Doc doc):
+        cdef Py_ssize_t i, j
+        cdef int step
+        out = set()
+        for i in range(doc.count):
+            if doc.alive(i):
+                continue
+            for step in (-1, 1):
+                j = i + step
+                while 0 <= j < doc.count and doc.alive(j) and doc.blank(j):
+                    j += step
+                if 0 <= j < doc.count and doc.alive(j):
+                    out.add(j)
+        return sorted(out)
+
+    # -- the document guard and the whitespace around removals
+
+    cdef list _guard(self, _Doc doc):
+        cdef Py_ssize_t i
+        cdef long lost = 0, total = 0
+        lost_lines = [
+            i for i in range(doc.count)
+            if not doc.alive(i) and self.info[doc.owner[i]].allow_prose and doc.is_prose(i)
+        ]
+        for i in lost_lines:
+            lost += doc.word_count(i)
+        if lost < GUARD_MIN_WORDS:
+            return []
+        for i in range(doc.count):
+            if doc.is_prose(i):
+                total += doc.word_count(i)
+        if lost <= GUARD_SHARE * total:
+            return []
+        vetoed = sorted({self.codes[doc.owner[i]] for i in lost_lines})
+        for i in lost_lines:
+            doc.undelete(i)
+        return [
+            f"kept {lost} of {total} prose words that rules {', '.join(vetoed)} would have"
+            f" deleted (more than {GUARD_SHARE:.0%} of the prose)"
+        ]
+
+    cdef list _ranges(self, _Doc doc):
+        """Deleted lines and spans as (start, end, rule) offset ranges, with the
+        whitespace ANNOTATION.md asks for."""
+        cdef list dropped = self._lines_to_drop(doc)
+        cdef str text = doc.text
+        cdef Py_ssize_t n = len(text), i, kept, cut
+        cdef list starts = [0] * (len(doc.lines) + 1)
+        cdef Py_ssize_t pos = 0, k = 0
+        for line in doc.lines:
+            pos += len(<str>line) + 1
+            k += 1
+            starts[k] = pos
+        ranges = [(starts[i], min(<Py_ssize_t>starts[i + 1], n), o) for i, o in dropped]
+        if dropped and not text.endswith("\n") and dropped[-1][0] == doc.count - 1:
+            dropped_lines = {i for i, _ in dropped}
+            kept = -1
+            for i in range(doc.count - 1, -1, -1):
+                if i not in dropped_lines:
+                    kept = i
+                    break
+            if kept >= 0:
+                cut = <Py_ssize_t>starts[kept] + len(doc.content(kept))
+                ranges.append((cut, starts[kept + 1], ranges[len(ranges) - 1][2]))
+        for i, spans in doc.spans.items():
+            if not doc.alive(i):
+                continue
+            line = doc.content(i)
+            for span_start, span_end, o in spans:
+                start, end = _take_space(line, span_start, span_end)
+                ranges.append((starts[i] + start, starts[i] + end, o))
+        ranges.sort(key=_first)
+        merged = []
+        for start, end, o in ranges:
+            if merged and start <= merged[-1][1] and o == merged[-1][2]:
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]), o)
+            else:
+                merged.append((start, end, o))
+        return merged
+
+    cdef list _lines_to_drop(self, _Doc doc):
+        cdef list out = []
+        cdef Py_ssize_t done = -1, i, first, last
+        for i in range(doc.count):
+            if doc.alive(i) or i <= done:
+                continue
+            first = i
+            while first > 0 and (not doc.alive(first - 1) or doc.blank(first - 1)):
+                first -= 1
+            last = i
+            while last + 1 < doc.count and (not doc.alive(last + 1) or doc.blank(last + 1)):
+                last += 1
+            self._settle_stretch(doc, first, last, first == 0 or last == doc.count - 1, out)
+            done = last
+        return out
+
+    cdef int _settle_stretch(
+        self, _Doc doc, Py_ssize_t first, Py_ssize_t last, bint at_edge, list out
+    ) except -1:
+        cdef Py_ssize_t best_start = -1, best_len = 0, run_start = -1, k, keep_from, keep_to
+        cdef int owner, prev
+        keep_from, keep_to = 0, -1
+        if not at_edge:
+            for k in range(first, last + 1):
+                if doc.alive(k):
+                    if run_start < 0:
+                        run_start = k
+                    if k - run_start + 1 > best_len:
+                        best_start, best_len = run_start, k - run_start + 1
+                else:
+                    run_start = -1
+            keep_from, keep_to = best_start, best_start + best_len - 1
+        prev = -1
+        for k in range(first, last + 1):
+            owner = doc.owner[k]
+            if owner >= 0:
+                prev = owner
+            if keep_from <= k <= keep_to:
+                continue
+            if owner < 0:
+                owner = prev if prev >= 0 else self._next_owner(doc, k, last)
+            out.append((k, owner))
+        return 0
+
+    cdef int _next_owner(self, _Doc doc, Py_ssize_t k, Py_ssize_t last):
+        while k <= last and doc.owner[k] < 0:
+            k += 1
+        return doc.owner[k]
+
+
+def _first(item):
+    return item[0]
+
+
+cdef tuple _take_space(str line, Py_ssize_t start, Py_ssize_t end):
+    if start > 0 and line[start - 1] in u" \t":
+        return start - 1, end
+    if end < len(line) and line[end] in u" \t":
+        return start, end + 1
+    return start, end
+
+
+# ---------------------------------------------------------------- pre-filter hits to lines
+
+cdef int64_t OWNER_BIAS = 1 << 20  # fingerprint owners are negative
+
+
+cdef class _Matches:
+    """Hyperscan match ends, gathered by `on_match` without a Python object per match."""
+
+    cdef unsigned int* ids
+    cdef unsigned long long* ends
+    cdef Py_ssize_t n, cap
+
+    def __cinit__(self):
+        self.n, self.cap = 0, 64
+        self.ids = <unsigned int*>PyMem_Malloc(self.cap * sizeof(unsigned int))
+        self.ends = <unsigned long long*>PyMem_Malloc(self.cap * sizeof(unsigned long long))
+        if self.ids == NULL or self.ends == NULL:
+            raise MemoryError()
+
+    def __dealloc__(self):
+        PyMem_Free(self.ids)
+        PyMem_Free(self.ends)
+
+    cdef int push(self, unsigned int expr_id, unsigned long long end) except -1:
+        cdef void* grown
+        if self.n == self.cap:
+            self.cap *= 2
+            grown = PyMem_Realloc(self.ids, self.cap * sizeof(unsigned int))
+            if grown == NULL:
+                raise MemoryError()
+            self.ids = <unsigned int*>grown
+            grown = PyMem_Realloc(self.ends, self.cap * sizeof(unsigned long long))
+            if grown == NULL:
+                raise MemoryError()
+            self.ends = <unsigned long long*>grown
+        self.ids[self.n] = expr_id
+        self.ends[self.n] = end
+        self.n += 1
+        return 0
+
+
+def on_match(
+    unsigned int expr_id,
+    unsigned long long start,
+    unsigned long long end,
+    unsigned int flags,
+    _Matches matches,
+):
+    """Hyperscan's match handler: note the match, go on scanning."""
+    matches.push(expr_id, end)
+    return 0
+
+
+cdef int _compare_keys(const void* a, const void* b) noexcept nogil:
+    cdef int64_t x = (<const int64_t*>a)[0], y = (<const int64_t*>b)[0]
+    return (x > y) - (x < y)
+
+
+cdef class LineHits:
+    """Turns the matches of a literal and a pattern database into candidate lines per owner
+    (rule index, or -1 - k for the fingerprints of source pack k)."""
+
+    cdef int* owners[2]
+    cdef Py_ssize_t sizes[2]
+
+    def __cinit__(self, literal_owners, pattern_owners):
+        cdef Py_ssize_t k, i
+        for k, owners in enumerate((literal_owners, pattern_owners)):
+            self.sizes[k] = len(owners)
+            self.owners[k] = <int*>PyMem_Malloc(max(self.sizes[k], 1) * sizeof(int))
+            if self.owners[k] == NULL:
+                raise MemoryError()
+            for i in range(self.sizes[k]):
+                self.owners[k][i] = owners[i]
+
+    def __dealloc__(self):
+        PyMem_Free(self.owners[0])
+        PyMem_Free(self.owners[1])
+
+    def lines(self, list scans, Py_ssize_t count):
+        """`scans`: (database, scratch, data, lines before data's first line) for the literal
+        database and then the pattern one, either None. Returns {owner: sorted lines}."""
+        cdef list runs = []
+        cdef Py_ssize_t total = 0, k, m, lo, hi, mid, line, n_keys = 0, newlines
+        cdef _Matches matches
+        cdef const unsigned char* data
+        cdef Py_ssize_t size, shift
+        cdef Py_ssize_t* breaks
+        cdef int64_t* keys
+        cdef int owner, current_owner = 0
+        for k in range(2):
+            item = scans[k]
+            if item is None:
+                runs.append(None)
+                continue
+            database, scratch, payload, shift = item
+            matches = _Matches()
+            database.scan(payload, match_event_handler=on_match, context=matches, scratch=scratch)
+            runs.append(matches)
+            total += matches.n
+        if total == 0:
+            return {}
+        keys = <int64_t*>PyMem_Malloc(total * sizeof(int64_t))
+        if keys == NULL:
+            raise MemoryError()
+        try:
+            for k in range(2):
+                if runs[k] is None:
+                    continue
+                matches = <_Matches>runs[k]
+                if matches.n == 0:
+                    continue
+                payload = (<tuple>scans[k])[2]
+                shift = (<tuple>scans[k])[3]
+                data = <const unsigned char*>(<bytes>payload)
+                size = len(<bytes>payload)
+                breaks = <Py_ssize_t*>PyMem_Malloc((size + 1) * sizeof(Py_ssize_t))
+                if breaks == NULL:
+                    raise MemoryError()  # keys are freed below; nothing else is held
+                newlines = 0
+                for m in range(size):
+                    if data[m] == 10:
+                        breaks[newlines] = m
+                        newlines += 1
+                for m in range(matches.n):
+                    if matches.ids[m] >= <unsigned int>self.sizes[k] or matches.ends[m] == 0:
+                        continue
+                    # Line of the match's last byte: the line breaks before it.
+                    lo, hi = 0, newlines
+                    while lo < hi:
+                        mid = (lo + hi) // 2
+                        if breaks[mid] < <Py_ssize_t>matches.ends[m] - 1:
+                            lo = mid + 1
+                        else:
+                            hi = mid
+                    line = lo - shift
+                    if line < 0 or line >= count:
+                        continue
+                    owner = self.owners[k][matches.ids[m]]
+                    keys[n_keys] = ((owner + OWNER_BIAS) << 32) | line
+                    n_keys += 1
+                PyMem_Free(breaks)
+            qsort(keys, n_keys, sizeof(int64_t), _compare_keys)
+            out = {}
+            current = None
+            last_key = -1
+            for m in range(n_keys):
+                if keys[m] == last_key:
+                    continue
+                last_key = keys[m]
+                owner = <int>((keys[m] >> 32) - OWNER_BIAS)
+                line = <Py_ssize_t>(keys[m] & 0xFFFFFFFF)
+                if current is None or owner != current_owner:
+                    current_owner = owner
+                    current = out[owner] = []
+                current.append(line)
+            return out
+        finally:
+            PyMem_Free(keys)
+
+
+def normalize_line(str line):
+    """linetext.normalize_line as the compiled engine computes it (exposed for the parity
+    tests)."""
+    return _normalize(line)
