@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cleannews import Cleaner, apply_trace
-from cleannews.compiler import CompiledRules, speedups
+from cleannews.compiler import CompiledRules, scan_form, speedups
 from cleannews.engine import Document, find_removals
 from cleannews.linetext import normalize_line
 from tests.corpus_cases import CORPUS, all_cases
@@ -63,6 +63,11 @@ def test_any_text_same_removals(text: str) -> None:
 @given(st.text() | st.sampled_from(CORPUS_LINES))
 def test_same_normalised_line(line: str) -> None:
     assert speedups.normalize_line(line) == normalize_line(line)
+
+
+@given(st.text() | st.sampled_from(CORPUS_LINES) | st.sampled_from(["İi\u0307\u0307 \u200b x"]))
+def test_same_scanned_bytes(text: str) -> None:
+    assert speedups.scan_bytes(text) == scan_form(text).encode("utf-8", "replace")
 
 
 @pytest.mark.parametrize("case", CASES[::7], ids=lambda c: c.id)

@@ -94,7 +94,9 @@ cdef bint _full_stop_end(str line):
     return k == 0 or (line[k - 1] != u"." and line[k - 1] != u"…")
 
 
-cdef int _word_count(str line):
+cdef int _word_count(str line, int cap=0x7FFFFFFF):
+    """len(line.split()), or `cap` once it gets there (a long paragraph is not read to the
+    end when only "more than N words?" is asked)."""
     cdef int n = 0
     cdef bint inside = False
     cdef Py_UCS4 c
@@ -104,6 +106,8 @@ cdef int _word_count(str line):
         elif not inside:
             inside = True
             n += 1
+            if n >= cap:
+                return n
     return n
 
 
@@ -192,8 +196,9 @@ cdef class _Doc:
     cdef signed char* prose  # 1/0, -1 until known
     cdef Py_ssize_t n_deleted
     cdef dict spans       # line -> [(start, end, rule)]
+    cdef int word_cap
 
-    def __cinit__(self, str text):
+    def __cinit__(self, str text, int word_cap):
         cdef Py_ssize_t i, size
         self.text = text
         self.lines = text.split("\n")
@@ -211,6 +216,7 @@ cdef class _Doc:
             self.prose[i] = -1
         self.n_deleted = 0
         self.spans = {}
+        self.word_cap = word_cap
 
     def __dealloc__(self):
         PyMem_Free(self.owner)
@@ -229,8 +235,9 @@ cdef class _Doc:
         return <str>cached
 
     cdef int word_count(self, Py_ssize_t i):
+        """The line's word count, capped at `word_cap` (more is never asked)."""
         if self.words[i] < 0:
-            self.words[i] = _word_count(self.content(i))
+            self.words[i] = _word_count(self.content(i), self.word_cap)
         return self.words[i]
 
     cdef bint is_prose(self, Py_ssize_t i):
@@ -320,6 +327,7 @@ cdef class NativeEngine:
     cdef list zone_scanned  # rule indexes
     cdef list beside_rules  # rule indexes
     cdef bint has_tail_scanned
+    cdef int word_cap       # one more than any word limit a rule or line test asks about
 
     def __cinit__(self, rules):
         cdef Py_ssize_t i
@@ -332,6 +340,7 @@ cdef class NativeEngine:
         self.verifiers = [_UNSET] * self.n
         self.codes, self.names, self.zone_scanned, self.beside_rules = [], [], [], []
         self.has_tail_scanned = False
+        self.word_cap = max(PROSE_MIN_WORDS, HEADLINE_MIN_WORDS) + 1
         for i, compiled in enumerate(rules):
             rule = compiled.rule
             r = &self.info[i]
@@ -349,6 +358,7 @@ cdef class NativeEngine:
             r.is_beside = bool(rule.beside)
             r.prefiltered = bool(rule.phrases or rule.triggers or rule.trigger_pattern)
             r.zone_scanned = compiled.zone_scanned
+            self.word_cap = max(self.word_cap, r.max_words + 1, r.item_max_words + 1)
             self.compiled.append(compiled)
             self.line_phrases.append(compiled.line_phrases or None)
             self.beside.append(tuple(rule.beside))
@@ -386,7 +396,7 @@ cdef class NativeEngine:
         return u"".join(parts), warnings
 
     cdef tuple _run(self, str text, dict candidates):
-        cdef _Doc doc = _Doc(text)
+        cdef _Doc doc = _Doc(text, self.word_cap)
         cdef list zoned = []
         cdef int index
         cdef RInfo* r
@@ -589,12 +599,12 @@ cdef class NativeEngine:
             if not doc.alive(i) and self.info[doc.owner[i]].allow_prose and doc.is_prose(i)
         ]
         for i in lost_lines:
-            lost += doc.word_count(i)
+            lost += _word_count(doc.content(i))
         if lost < GUARD_MIN_WORDS:
             return []
         for i in range(doc.count):
             if doc.is_prose(i):
-                total += doc.word_count(i)
+                total += _word_count(doc.content(i))
         if lost <= GUARD_SHARE * total:
             return []
         vetoed = sorted({self.codes[doc.owner[i]] for i in lost_lines})
@@ -871,3 +881,69 @@ def normalize_line(str line):
     """linetext.normalize_line as the compiled engine computes it (exposed for the parity
     tests)."""
     return _normalize(line)
+
+
+cdef inline bint _zero_width(Py_UCS4 c) noexcept:
+    return c in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0xAD)
+
+
+cdef inline bint _folds_to_space(Py_UCS4 c) noexcept:
+    return c == 0x09 or c == 0xA0 or 0x2000 <= c <= 0x200A or c in (0x202F, 0x205F, 0x3000)
+
+
+def scan_bytes(str text):
+    """compiler.scan_form(text).encode("utf-8", "replace"), in one pass: a line break in
+    front, spaces of every kind folded to one, zero-width characters dropped and, beyond
+    ASCII, lower-cased with "i" + combining dot folded to "i"."""
+    cdef bint ascii = text.isascii()
+    cdef str src = text if ascii else text.lower()
+    cdef Py_ssize_t n = len(src), i = 0, out = 1
+    cdef Py_UCS4 c
+    cdef unsigned int u
+    cdef bint space = False
+    cdef unsigned char* buf = <unsigned char*>PyMem_Malloc(4 * n + 1)
+    if buf == NULL:
+        raise MemoryError()
+    try:
+        buf[0] = 10
+        while i < n:
+            c = src[i]
+            i += 1
+            if not ascii:
+                if c == 0x69 and i < n and src[i] == 0x307:
+                    i += 1
+                elif _zero_width(c):
+                    continue
+            if _folds_to_space(c):
+                c = 0x20
+            if c == 0x20:
+                if space:
+                    continue
+                space = True
+            else:
+                space = False
+            u = <unsigned int>c
+            if u < 0x80:
+                buf[out] = <unsigned char>u
+                out += 1
+            elif u < 0x800:
+                buf[out] = <unsigned char>(0xC0 | (u >> 6))
+                buf[out + 1] = <unsigned char>(0x80 | (u & 0x3F))
+                out += 2
+            elif 0xD800 <= u <= 0xDFFF:  # a lone surrogate: "replace" writes "?"
+                buf[out] = 0x3F
+                out += 1
+            elif u < 0x10000:
+                buf[out] = <unsigned char>(0xE0 | (u >> 12))
+                buf[out + 1] = <unsigned char>(0x80 | ((u >> 6) & 0x3F))
+                buf[out + 2] = <unsigned char>(0x80 | (u & 0x3F))
+                out += 3
+            else:
+                buf[out] = <unsigned char>(0xF0 | (u >> 18))
+                buf[out + 1] = <unsigned char>(0x80 | ((u >> 12) & 0x3F))
+                buf[out + 2] = <unsigned char>(0x80 | ((u >> 6) & 0x3F))
+                buf[out + 3] = <unsigned char>(0x80 | (u & 0x3F))
+                out += 4
+        return buf[:out]
+    finally:
+        PyMem_Free(buf)

@@ -250,6 +250,14 @@ def scan_form(text: str) -> str:
     return "\n" + text
 
 
+def _encoded_scan_form(text: str) -> bytes:
+    return scan_form(text).encode("utf-8", "replace")
+
+
+# What the literal database scans; the compiled module makes the same bytes in one pass.
+_scan_bytes = speedups.scan_bytes if speedups is not None else _encoded_scan_form
+
+
 def make_scanner(
     literals: Sequence[tuple[str, int]], patterns: Sequence[tuple[str, int]]
 ) -> Scanner:
@@ -324,7 +332,7 @@ class HyperscanScanner:
     def lines(self, text: str, count: int) -> dict[int, list[int]]:
         literal_scratch, pattern_scratch = self._scratches()
         scans = [
-            (self._literal_db, literal_scratch, scan_form(text).encode("utf-8", "replace"), 1)
+            (self._literal_db, literal_scratch, _scan_bytes(text), 1)
             if literal_scratch is not None
             else None,
             (self._pattern_db, pattern_scratch, text.encode("utf-8", "replace"), 0)
