@@ -60,12 +60,18 @@ def test_any_text_same_removals(text: str) -> None:
     _both(text)
 
 
-@given(st.text() | st.sampled_from(CORPUS_LINES))
+TRICKY = st.text(alphabet=st.sampled_from("iIİı\u0307 \u00a0\u200b\u00adΣσς.,—«»aÉé\t\u0301!"))
+
+
+@given(st.text() | st.sampled_from(CORPUS_LINES) | TRICKY)
 def test_same_normalised_line(line: str) -> None:
     assert speedups.normalize_line(line) == normalize_line(line)
 
 
-@given(st.text() | st.sampled_from(CORPUS_LINES) | st.sampled_from(["İi\u0307\u0307 \u200b x"]))
+SCAN_TRAPS = st.sampled_from(["İi\u0307\u0307 \u200b x", "İ\u0307 ΟΔΟΣ Σ", "ς\ud800 \t\u00a0 x"])
+
+
+@given(st.text() | st.sampled_from(CORPUS_LINES) | TRICKY | SCAN_TRAPS)
 def test_same_scanned_bytes(text: str) -> None:
     assert speedups.scan_bytes(text) == scan_form(text).encode("utf-8", "replace")
 

@@ -14,11 +14,21 @@ from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
 from libc.stdlib cimport qsort
 from libc.stdint cimport int64_t
 
-from cleannews.linetext import _ZERO_WIDTH, _is_edge
+from cleannews.linetext import _is_edge
+from cleannews.linetext import normalize_line as _normalize_slow
 from cleannews.model import Removal
 
 cdef extern from "Python.h":
     bint Py_UNICODE_ISSPACE(Py_UCS4 ch)
+    Py_UCS4 Py_UNICODE_TOLOWER(Py_UCS4 ch)
+    Py_ssize_t PyUnicode_GET_LENGTH(object text)
+    int PyUnicode_KIND(object text)
+    void* PyUnicode_DATA(object text)
+    Py_UCS4 PyUnicode_READ(int kind, void* data, Py_ssize_t index)
+    bint Py_UNICODE_ISALPHA(Py_UCS4 ch)
+    bint Py_UNICODE_ISNUMERIC(Py_UCS4 ch)
+    object PyUnicode_FromKindAndData(int kind, const void* buffer, Py_ssize_t size)
+    int PyUnicode_4BYTE_KIND
 
 cdef enum:
     S_LINE = 0
@@ -126,25 +136,55 @@ cdef inline bint _ascii_alnum(Py_UCS4 c) noexcept:
 cdef str _normalize(str line):
     """linetext.normalize_line: lower-cased, zero-width characters dropped, "i" + combining
     dot folded to "i", space runs folded, edge punctuation and symbols stripped."""
-    cdef Py_ssize_t start = 0, end
-    cdef str folded
     if line.isascii():
         return _normalize_ascii(line)
-    folded = line.translate(_ZERO_WIDTH).lower()
-    if u"\u0307" in folded:
-        folded = folded.replace(u"i\u0307", u"i")
-    folded = u" ".join(folded.split())
-    end = len(folded)
-    while start < end and _edge(folded[start]):
-        start += 1
-    while end > start and _edge(folded[end - 1]):
-        end -= 1
-    return folded[start:end]
+    if u"\u0130" in line or u"\u03a3" in line:
+        # "İ" and "Σ" are the characters whose str.lower() one-character-at-a-time
+        # lower-casing cannot reproduce (a dot added, a final sigma).
+        return _normalize_slow(line)
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(line), i, out = 0, start = 0, end
+    cdef int kind = PyUnicode_KIND(line)
+    cdef void* data = PyUnicode_DATA(line)
+    cdef Py_UCS4 c
+    cdef bint space = False, dotless_i = False
+    cdef Py_UCS4* buf = <Py_UCS4*>PyMem_Malloc(max(n, 1) * sizeof(Py_UCS4))
+    if buf == NULL:
+        raise MemoryError()
+    try:
+        for i in range(n):
+            c = PyUnicode_READ(kind, data, i)
+            if _zero_width(c):
+                continue
+            if Py_UNICODE_ISSPACE(c):
+                space = out > 0
+                continue
+            c = Py_UNICODE_TOLOWER(c)
+            if c == 0x307 and dotless_i and not space:
+                dotless_i = False
+                continue
+            if space:
+                buf[out] = 0x20
+                out += 1
+                space = False
+            buf[out] = c
+            out += 1
+            dotless_i = c == 0x69
+        end = out
+        while start < end and _edge(buf[start]):
+            start += 1
+        while end > start and _edge(buf[end - 1]):
+            end -= 1
+        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf + start, end - start)
+    finally:
+        PyMem_Free(buf)
 
 
 cdef bint _edge(Py_UCS4 c) except -1:
+    """Space, or Unicode category P, S, Z or C (what normalize_line strips at the edges)."""
     if c < 128:
         return not _ascii_alnum(c)
+    if Py_UNICODE_ISALPHA(c) or Py_UNICODE_ISNUMERIC(c):
+        return False
     return _is_edge(chr(c))
 
 
@@ -327,10 +367,11 @@ cdef class NativeEngine:
     cdef list zone_scanned  # rule indexes
     cdef list beside_rules  # rule indexes
     cdef bint has_tail_scanned
+    cdef unsigned char* beside_ok  # [k * n + o]: rule o's removals count for beside rule k
     cdef int word_cap       # one more than any word limit a rule or line test asks about
 
     def __cinit__(self, rules):
-        cdef Py_ssize_t i
+        cdef Py_ssize_t i, k
         cdef RInfo* r
         self.n = len(rules)
         self.info = <RInfo*>PyMem_Malloc(max(self.n, 1) * sizeof(RInfo))
@@ -369,9 +410,16 @@ cdef class NativeEngine:
                 self.has_tail_scanned = self.has_tail_scanned or r.zone == Z_TAIL
             if r.is_beside:
                 self.beside_rules.append(i)
+        self.beside_ok = <unsigned char*>PyMem_Malloc(max(len(self.beside_rules) * self.n, 1))
+        if self.beside_ok == NULL:
+            raise MemoryError()
+        for k, index in enumerate(self.beside_rules):
+            for i in range(self.n):
+                self.beside_ok[k * self.n + i] = self.codes[i].startswith(self.beside[index])
 
     def __dealloc__(self):
         PyMem_Free(self.info)
+        PyMem_Free(self.beside_ok)
 
     def find_removals(self, str text, dict candidates):
         """engine.find_removals: (removals, warnings) for `text`, given the pre-filter's
@@ -544,32 +592,35 @@ cdef class NativeEngine:
         return 0
 
     cdef int _apply_beside_rules(self, _Doc doc, dict candidates) except -1:
-        cdef bint changed = True, near_before, near_after
-        cdef Py_ssize_t i, before, after
+        cdef bint changed = True, near
+        cdef Py_ssize_t i, before, after, k, n_beside = len(self.beside_rules)
         cdef int index
-        allowed = {
-            index: set(candidates.get(index, ())) if self.info[index].prefiltered else None
+        cdef RInfo* r
+        cdef unsigned char* ok
+        # Where a beside rule has a pre-filter, only its candidate lines may go.
+        allowed = [
+            candidates.get(index, ()) if self.info[<int>index].prefiltered else None
             for index in self.beside_rules
-        }
+        ]
         while changed:
             changed = False
             for i in self._next_to_removals(doc):
                 before = doc.removed_neighbour(i, -1)
                 after = doc.removed_neighbour(i, 1)
-                for index in self.beside_rules:
+                for k in range(n_beside):
                     if not doc.alive(i):
                         break
-                    lines = allowed[index]
-                    if lines is not None and i not in lines:
+                    lines = allowed[k]
+                    if lines is not None and i not in <list>lines:
                         continue
-                    prefixes = self.beside[index]
-                    near_before = before >= 0 and self.codes[before].startswith(prefixes)
-                    near_after = after >= 0 and self.codes[after].startswith(prefixes)
-                    if (
-                        (near_before and near_after)
-                        if self.info[index].beside_both
-                        else (near_before or near_after)
-                    ):
+                    index = self.beside_rules[k]
+                    r = &self.info[index]
+                    ok = self.beside_ok + k * self.n
+                    if r.beside_both:
+                        near = before >= 0 and after >= 0 and ok[before] and ok[after]
+                    else:
+                        near = (before >= 0 and ok[before]) or (after >= 0 and ok[after])
+                    if near:
                         self._apply(doc, index, [i])
                         changed = changed or not doc.alive(i)
         return 0
@@ -894,12 +945,12 @@ cdef inline bint _folds_to_space(Py_UCS4 c) noexcept:
 def scan_bytes(str text):
     """compiler.scan_form(text).encode("utf-8", "replace"), in one pass: a line break in
     front, spaces of every kind folded to one, zero-width characters dropped and, beyond
-    ASCII, lower-cased with "i" + combining dot folded to "i"."""
+    ASCII, lower-cased ("i" + combining dot folded to "i", final sigma to sigma)."""
     cdef bint ascii = text.isascii()
-    cdef str src = text if ascii else text.lower()
-    cdef Py_ssize_t n = len(src), i = 0, out = 1
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0, out = 1
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void* data = PyUnicode_DATA(text)
     cdef Py_UCS4 c
-    cdef unsigned int u
     cdef bint space = False
     cdef unsigned char* buf = <unsigned char*>PyMem_Malloc(4 * n + 1)
     if buf == NULL:
@@ -907,13 +958,19 @@ def scan_bytes(str text):
     try:
         buf[0] = 10
         while i < n:
-            c = src[i]
+            c = PyUnicode_READ(kind, data, i)
             i += 1
             if not ascii:
-                if c == 0x69 and i < n and src[i] == 0x307:
-                    i += 1
-                elif _zero_width(c):
+                if _zero_width(c):
                     continue
+                if c == 0x130:  # "İ": str.lower() gives "i" + a dot, which folds to "i"
+                    c = 0x69
+                else:
+                    c = Py_UNICODE_TOLOWER(c)
+                    if c == 0x69 and i < n and PyUnicode_READ(kind, data, i) == 0x307:
+                        i += 1
+                    elif c == 0x3C2:
+                        c = 0x3C3
             if _folds_to_space(c):
                 c = 0x20
             if c == 0x20:
@@ -922,28 +979,32 @@ def scan_bytes(str text):
                 space = True
             else:
                 space = False
-            u = <unsigned int>c
-            if u < 0x80:
-                buf[out] = <unsigned char>u
-                out += 1
-            elif u < 0x800:
-                buf[out] = <unsigned char>(0xC0 | (u >> 6))
-                buf[out + 1] = <unsigned char>(0x80 | (u & 0x3F))
-                out += 2
-            elif 0xD800 <= u <= 0xDFFF:  # a lone surrogate: "replace" writes "?"
-                buf[out] = 0x3F
-                out += 1
-            elif u < 0x10000:
-                buf[out] = <unsigned char>(0xE0 | (u >> 12))
-                buf[out + 1] = <unsigned char>(0x80 | ((u >> 6) & 0x3F))
-                buf[out + 2] = <unsigned char>(0x80 | (u & 0x3F))
-                out += 3
-            else:
-                buf[out] = <unsigned char>(0xF0 | (u >> 18))
-                buf[out + 1] = <unsigned char>(0x80 | ((u >> 12) & 0x3F))
-                buf[out + 2] = <unsigned char>(0x80 | ((u >> 6) & 0x3F))
-                buf[out + 3] = <unsigned char>(0x80 | (u & 0x3F))
-                out += 4
+            out += _put_utf8(buf + out, c)
         return buf[:out]
     finally:
         PyMem_Free(buf)
+
+
+cdef inline int _put_utf8(unsigned char* dest, Py_UCS4 c) noexcept:
+    """Write `c` as UTF-8 (a lone surrogate as "?", as "replace" does); return the size."""
+    cdef unsigned int u = <unsigned int>c
+    if u < 0x80:
+        dest[0] = <unsigned char>u
+        return 1
+    if u < 0x800:
+        dest[0] = <unsigned char>(0xC0 | (u >> 6))
+        dest[1] = <unsigned char>(0x80 | (u & 0x3F))
+        return 2
+    if 0xD800 <= u <= 0xDFFF:
+        dest[0] = 0x3F
+        return 1
+    if u < 0x10000:
+        dest[0] = <unsigned char>(0xE0 | (u >> 12))
+        dest[1] = <unsigned char>(0x80 | ((u >> 6) & 0x3F))
+        dest[2] = <unsigned char>(0x80 | (u & 0x3F))
+        return 3
+    dest[0] = <unsigned char>(0xF0 | (u >> 18))
+    dest[1] = <unsigned char>(0x80 | ((u >> 12) & 0x3F))
+    dest[2] = <unsigned char>(0x80 | ((u >> 6) & 0x3F))
+    dest[3] = <unsigned char>(0x80 | (u & 0x3F))
+    return 4

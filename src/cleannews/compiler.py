@@ -137,8 +137,12 @@ def literal_form(text: str) -> str:
 
 
 def _fold_dotted_i(text: str) -> str:
-    """`"İ".lower()` is "i" + a combining dot; fold it back to "i" (as normalize_line does)."""
-    return text.replace("i\u0307", "i") if "\u0307" in text else text
+    """`"İ".lower()` is "i" + a combining dot; fold it back to "i" (as normalize_line does).
+    Final sigma folds to sigma: lower-casing one character at a time (as the compiled scan
+    does) cannot tell a word-final "Σ" from another."""
+    if "\u0307" in text:
+        text = text.replace("i\u0307", "i")
+    return text.replace("\u03c2", "\u03c3") if "\u03c2" in text else text
 
 
 _ANCHOR_BELOW = 12  # characters

@@ -35,16 +35,23 @@ class Document:
     """One text split into lines (without `\\n`; a CRLF line keeps its `\\r`), and what the
     rules decided about them."""
 
-    __slots__ = ("_starts", "count", "deleted", "lines", "spans", "text")
+    __slots__ = ("_lines", "_starts", "count", "deleted", "spans", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.lines = text.split("\n")
         # A final newline does not open another line.
-        self.count = len(self.lines) - 1 if text.endswith("\n") else len(self.lines)
+        self.count = text.count("\n") + (0 if text.endswith("\n") else 1)
         self.deleted: dict[int, CompiledRule] = {}
         self.spans: dict[int, list[tuple[int, int, CompiledRule]]] = {}
+        self._lines: list[str] | None = None
         self._starts: list[int] | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        """The lines, split on first use (the compiled engine never asks)."""
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        return self._lines
 
     @property
     def starts(self) -> list[int]:
