@@ -232,13 +232,13 @@ cdef class _Doc:
     cdef list contents
     cdef Py_ssize_t count
     cdef int* owner       # rule index that deleted the line, -1 while it lives
-    cdef int* words       # word count of the line's content, -1 until known
+    cdef int* words       # word count of the line's content (up to counted_to), -1 until known
+    cdef int* counted_to  # the cap that count was made with
     cdef signed char* prose  # 1/0, -1 until known
     cdef Py_ssize_t n_deleted
     cdef dict spans       # line -> [(start, end, rule)]
-    cdef int word_cap
 
-    def __cinit__(self, str text, int word_cap):
+    def __cinit__(self, str text):
         cdef Py_ssize_t i, size
         self.text = text
         self.lines = text.split("\n")
@@ -247,8 +247,9 @@ cdef class _Doc:
         self.contents = [None] * size
         self.owner = <int*>PyMem_Malloc(size * sizeof(int))
         self.words = <int*>PyMem_Malloc(size * sizeof(int))
+        self.counted_to = <int*>PyMem_Malloc(size * sizeof(int))
         self.prose = <signed char*>PyMem_Malloc(size * sizeof(signed char))
-        if self.owner == NULL or self.words == NULL or self.prose == NULL:
+        if self.owner == NULL or self.words == NULL or self.counted_to == NULL or self.prose == NULL:
             raise MemoryError()
         for i in range(size):
             self.owner[i] = -1
@@ -256,11 +257,11 @@ cdef class _Doc:
             self.prose[i] = -1
         self.n_deleted = 0
         self.spans = {}
-        self.word_cap = word_cap
 
     def __dealloc__(self):
         PyMem_Free(self.owner)
         PyMem_Free(self.words)
+        PyMem_Free(self.counted_to)
         PyMem_Free(self.prose)
 
     cdef str content(self, Py_ssize_t i):
@@ -274,35 +275,37 @@ cdef class _Doc:
             return line
         return <str>cached
 
-    cdef int word_count(self, Py_ssize_t i):
-        """The line's word count, capped at `word_cap` (more is never asked)."""
-        if self.words[i] < 0:
-            self.words[i] = _word_count(self.content(i), self.word_cap)
-        return self.words[i]
+    cdef int words_upto(self, Py_ssize_t i, int cap):
+        """min(word count, cap): a long paragraph is read only as far as a test needs."""
+        cdef int known = self.words[i]
+        if known < 0 or (known >= self.counted_to[i] and self.counted_to[i] < cap):
+            known = self.words[i] = _word_count(self.content(i), cap)
+            self.counted_to[i] = cap
+        return known if known < cap else cap
 
     cdef bint is_prose(self, Py_ssize_t i):
         if self.prose[i] < 0:
             self.prose[i] = 1 if (
-                self.word_count(i) >= PROSE_MIN_WORDS and _sentence_end(self.content(i))
+                _sentence_end(self.content(i))
+                and self.words_upto(i, PROSE_MIN_WORDS) >= PROSE_MIN_WORDS
             ) else 0
         return self.prose[i] == 1
 
     cdef bint is_headline(self, Py_ssize_t i):
         return (
-            self.word_count(i) >= HEADLINE_MIN_WORDS
+            self.words_upto(i, HEADLINE_MIN_WORDS) >= HEADLINE_MIN_WORDS
             and not self.is_prose(i)
             and not _full_stop_end(self.content(i))
         )
 
     cdef bint is_headline_like(self, Py_ssize_t i, int max_words):
         return (
-            self.word_count(i) > 0
-            and self.word_count(i) <= max_words
+            0 < self.words_upto(i, max_words + 1) <= max_words
             and not _full_stop_end(self.content(i))
         )
 
     cdef bint blank(self, Py_ssize_t i):
-        return self.word_count(i) == 0
+        return self.words_upto(i, 1) == 0
 
     cdef inline bint alive(self, Py_ssize_t i):
         return self.owner[i] < 0
@@ -368,7 +371,6 @@ cdef class NativeEngine:
     cdef list beside_rules  # rule indexes
     cdef bint has_tail_scanned
     cdef unsigned char* beside_ok  # [k * n + o]: rule o's removals count for beside rule k
-    cdef int word_cap       # one more than any word limit a rule or line test asks about
 
     def __cinit__(self, rules):
         cdef Py_ssize_t i, k
@@ -381,7 +383,6 @@ cdef class NativeEngine:
         self.verifiers = [_UNSET] * self.n
         self.codes, self.names, self.zone_scanned, self.beside_rules = [], [], [], []
         self.has_tail_scanned = False
-        self.word_cap = max(PROSE_MIN_WORDS, HEADLINE_MIN_WORDS) + 1
         for i, compiled in enumerate(rules):
             rule = compiled.rule
             r = &self.info[i]
@@ -399,7 +400,6 @@ cdef class NativeEngine:
             r.is_beside = bool(rule.beside)
             r.prefiltered = bool(rule.phrases or rule.triggers or rule.trigger_pattern)
             r.zone_scanned = compiled.zone_scanned
-            self.word_cap = max(self.word_cap, r.max_words + 1, r.item_max_words + 1)
             self.compiled.append(compiled)
             self.line_phrases.append(compiled.line_phrases or None)
             self.beside.append(tuple(rule.beside))
@@ -444,7 +444,7 @@ cdef class NativeEngine:
         return u"".join(parts), warnings
 
     cdef tuple _run(self, str text, dict candidates):
-        cdef _Doc doc = _Doc(text, self.word_cap)
+        cdef _Doc doc = _Doc(text)
         cdef list zoned = []
         cdef int index
         cdef RInfo* r
@@ -488,7 +488,7 @@ cdef class NativeEngine:
             if r.scope == S_SPAN:
                 self._apply_span(doc, index, i, doc.content(i))
                 continue
-            if len(<str>doc.lines[i]) > r.max_chars or doc.word_count(i) > r.max_words:
+            if len(<str>doc.lines[i]) > r.max_chars or doc.words_upto(i, r.max_words + 1) > r.max_words:
                 continue
             if not r.allow_prose and doc.is_prose(i):
                 continue
@@ -952,7 +952,10 @@ def scan_bytes(str text):
     cdef void* data = PyUnicode_DATA(text)
     cdef Py_UCS4 c
     cdef bint space = False
-    cdef unsigned char* buf = <unsigned char*>PyMem_Malloc(4 * n + 1)
+    cdef unsigned char* buf
+    if ascii and u"\t" not in text and u"  " not in text:
+        return b"\n" + text.encode("ascii")  # nothing to fold
+    buf = <unsigned char*>PyMem_Malloc(4 * n + 1)
     if buf == NULL:
         raise MemoryError()
     try:
@@ -960,25 +963,38 @@ def scan_bytes(str text):
         while i < n:
             c = PyUnicode_READ(kind, data, i)
             i += 1
-            if not ascii:
-                if _zero_width(c):
-                    continue
-                if c == 0x130:  # "İ": str.lower() gives "i" + a dot, which folds to "i"
-                    c = 0x69
+            if c < 0x80:
+                if c == 0x09 or c == 0x20:
+                    if space:
+                        continue
+                    space = True
+                    buf[out] = 0x20
                 else:
-                    c = Py_UNICODE_TOLOWER(c)
-                    if c == 0x69 and i < n and PyUnicode_READ(kind, data, i) == 0x307:
-                        i += 1
-                    elif c == 0x3C2:
-                        c = 0x3C3
+                    space = False
+                    if not ascii and 0x41 <= c <= 0x5A:
+                        c = <Py_UCS4>(<unsigned int>c + 32)
+                    if c == 0x69 and not ascii and i < n and PyUnicode_READ(kind, data, i) == 0x307:
+                        i += 1  # "i" + combining dot folds to "i"
+                    buf[out] = <unsigned char>c
+                out += 1
+                continue
+            if _zero_width(c):
+                continue
+            if c == 0x130:  # "İ": str.lower() gives "i" + a dot, which folds to "i"
+                c = 0x69
+            else:
+                c = Py_UNICODE_TOLOWER(c)
+                if c == 0x69 and i < n and PyUnicode_READ(kind, data, i) == 0x307:
+                    i += 1
+                elif c == 0x3C2:
+                    c = 0x3C3
             if _folds_to_space(c):
-                c = 0x20
-            if c == 0x20:
                 if space:
                     continue
                 space = True
+                c = 0x20
             else:
-                space = False
+                space = c == 0x20
             out += _put_utf8(buf + out, c)
         return buf[:out]
     finally:
