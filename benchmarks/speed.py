@@ -7,7 +7,9 @@ Run it on a quiet machine: it pins itself to one core, but other load still show
 Documents are the corpus inputs with their paragraphs shuffled and lightly varied, so no two
 are equal (and no cache could help: cleannews has none). Prints MB/s and documents/s for the
 default packs, then for the same packs with every rule repeated N times under new codes and
-with new phrases, to show that cost follows the input, not the number of rules.
+with new phrases, to show that cost follows the input, not the number of rules, and then the
+same documents through the pure-Python engine (what runs where the compiled one is not
+built), as a ratio.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -25,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from cleannews import Cleaner  # noqa: E402
+from cleannews.compiler import ENGINE  # noqa: E402
 from cleannews.model import Pack  # noqa: E402
 
 
@@ -98,6 +102,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=20.0, help="megabytes of input (default 20)")
     parser.add_argument("--rules-factor", type=int, default=10)
+    parser.add_argument(
+        "--no-pure", action="store_true", help="skip the pure-Python engine comparison"
+    )
+    parser.add_argument("--default-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
@@ -107,14 +115,33 @@ def main() -> int:
     cleaner = Cleaner()
     n_rules = len(cleaner.rules)
     mbs, dps = measure(cleaner, docs)
-    print(f"default packs ({n_rules} rules): {mbs:8.1f} MB/s  {dps:10.0f} docs/s")
+    if args.default_only:
+        print(f"MB/s {mbs}")
+        return 0
+    print(f"default packs ({n_rules} rules, {ENGINE} engine): {mbs:8.1f} MB/s  {dps:10.0f} docs/s")
     big = inflated(cleaner, args.rules_factor)
     big_rules = sum(len(p.rules) for p in big.packs)
     mbs_big, dps_big = measure(big, docs)
     label = f"x{args.rules_factor} rules ({big_rules} rules):"
     print(f"{label} {mbs_big:8.1f} MB/s  {dps_big:10.0f} docs/s")
     print(f"ratio (x{args.rules_factor} rules / default): {mbs_big / mbs:.2f}")
+    if not args.no_pure and ENGINE == "compiled":
+        pure = pure_python_speed(args.mb)
+        print(f"pure-Python engine, same documents: {pure:8.1f} MB/s")
+        print(f"ratio (compiled / pure-Python): {mbs / pure:.2f}")
     return 0
+
+
+def pure_python_speed(mb: float) -> float:
+    """MB/s of the same run with the compiled engine switched off (CLEANNEWS_PURE_PYTHON)."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--mb", str(mb), "--default-only"],
+        env={**os.environ, "CLEANNEWS_PURE_PYTHON": "1"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return float(out.split()[-1])
 
 
 if __name__ == "__main__":

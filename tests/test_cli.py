@@ -290,7 +290,7 @@ CASES = [
          b'{"text": "caf\xe9"}\n', out=b'{"text": "caf\xe9"}\n',
          err_has=("<stdin>:1: malformed JSON",)),
     # -- help, version, usage errors --
-    Case("version", ("--version",), 0, out_has=("cleannews ",)),
+    Case("version", ("--version",), 0, out_has=("cleannews ", " engine)")),
     Case("help", ("--help",), 0, out_has=("commands:", "examples:", "check")),
     *[Case(f"help-{cmd}", (cmd, "--help"), 0, out_has=("examples:", f"cleannews {cmd}"))
       for cmd in ("clean", "check", "explain", "rules", "rule", "test-packs")],

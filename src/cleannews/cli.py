@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from cleannews import PackError, __version__
+from cleannews.compiler import ENGINE
 
 COMMANDS = ("clean", "check", "explain", "rules", "rule", "test-packs")
 
@@ -125,7 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Strip boilerplate and ad-noise from scraped news text, and say why.",
         epilog=_TOP_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"cleannews {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"cleannews {__version__} ({ENGINE} engine)"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     shared = _shared_options()
 

@@ -30,6 +30,8 @@ try:
 except ImportError:  # not built (no C compiler at install time): the pure-Python engine runs
     speedups = None
 
+ENGINE = "compiled" if speedups is not None else "pure-Python"
+
 Pattern = Any  # a compiled `re` or `regex` pattern: both have search/finditer
 
 _WHITESPACE_RUN = re.compile(r"[^\S\n]+")
