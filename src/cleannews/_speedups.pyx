@@ -71,6 +71,21 @@ cdef struct RInfo:
     bint zone_scanned
 
 
+# Lower-case of every character below U+0530 (Latin, Greek, Cyrillic), looked up instead of
+# asking Python's Unicode database one character at a time.
+cdef enum:
+    LOWER_TABLE_SIZE = 0x530
+
+cdef Py_UCS4 _LOWER[LOWER_TABLE_SIZE]
+cdef Py_ssize_t _k
+for _k in range(LOWER_TABLE_SIZE):
+    _LOWER[_k] = Py_UNICODE_TOLOWER(<Py_UCS4>_k)
+
+
+cdef inline Py_UCS4 _lower(Py_UCS4 c) noexcept:
+    return _LOWER[c] if c < LOWER_TABLE_SIZE else Py_UNICODE_TOLOWER(c)
+
+
 # ---------------------------------------------------------------- line tests (linetext.py)
 
 cdef inline bint _closer(Py_UCS4 c) noexcept:
@@ -158,7 +173,7 @@ cdef str _normalize(str line):
             if Py_UNICODE_ISSPACE(c):
                 space = out > 0
                 continue
-            c = Py_UNICODE_TOLOWER(c)
+            c = _lower(c)
             if c == 0x307 and dotless_i and not space:
                 dotless_i = False
                 continue
@@ -983,7 +998,7 @@ def scan_bytes(str text):
             if c == 0x130:  # "İ": str.lower() gives "i" + a dot, which folds to "i"
                 c = 0x69
             else:
-                c = Py_UNICODE_TOLOWER(c)
+                c = _lower(c)
                 if c == 0x69 and i < n and PyUnicode_READ(kind, data, i) == 0x307:
                     i += 1
                 elif c == 0x3C2:
