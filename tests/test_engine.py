@@ -189,3 +189,34 @@ def test_compiled_database_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert Cleaner().clean(text) == first  # a broken cache file is compiled afresh
     monkeypatch.setenv("CLEANNEWS_CACHE_DIR", "")
     assert Cleaner().clean(text) == first  # caching switched off
+
+
+def test_many_matches_on_one_long_line_map_to_that_line() -> None:
+    """Matches are mapped to lines by bisecting the line breaks: on a 1 MB single line with
+    tens of thousands of pre-filter matches, the Python mapping (what runs without the
+    compiled engine) and the compiled one agree, and neither counts line breaks per match."""
+    words = ["share", "this", "photo:", "by", "reuters", "more", "stories", "the", "council"]
+    line = " ".join(words[(i * 7) % len(words)] for i in range(120_000))
+    text = f"{P1}\n{line}\n{P2}"
+    scanner = Cleaner()._selection(None, None).compiled.scanner
+    assert isinstance(scanner, HyperscanScanner)
+    fast = scanner.lines(text, 3)
+    native, scanner._line_hits = scanner._line_hits, None
+    try:
+        slow = scanner.lines(text, 3)
+    finally:
+        scanner._line_hits = native
+    assert fast == slow
+    assert {line_no for lines in fast.values() for line_no in lines} <= {0, 1, 2}
+
+
+def test_many_blocks_without_prose_stay_linear() -> None:
+    """Each block heading asks where the last prose line is; that search resumes where the
+    previous one ended, so thirty thousand headings cost one pass, not thirty thousand."""
+    text = "More Stories\nCouncil votes on the new budget plan\n" * 30_000
+    compiled = Cleaner()._selection(None, None).compiled
+    doc = Document(text)
+    candidates, _ = scan(compiled, doc)
+    removals, _ = find_removals(compiled, doc, candidates)
+    assert removals
+    assert apply_trace(text, removals) == cleannews.clean(text)

@@ -252,6 +252,7 @@ cdef class _Doc:
     cdef signed char* prose  # 1/0, -1 until known
     cdef Py_ssize_t n_deleted
     cdef dict spans       # line -> [(start, end, rule)]
+    cdef Py_ssize_t last_prose_hint
 
     def __cinit__(self, str text):
         cdef Py_ssize_t i, size
@@ -272,6 +273,7 @@ cdef class _Doc:
             self.prose[i] = -1
         self.n_deleted = 0
         self.spans = {}
+        self.last_prose_hint = self.count
 
     def __dealloc__(self):
         PyMem_Free(self.owner)
@@ -343,11 +345,12 @@ cdef class _Doc:
         return -1
 
     cdef Py_ssize_t last_prose(self):
-        cdef Py_ssize_t i
-        for i in range(self.count - 1, -1, -1):
-            if self.alive(i) and self.is_prose(i):
-                return i
-        return -1
+        """engine._last_prose: resumes where the last search ended (lines only die)."""
+        cdef Py_ssize_t i = min(self.last_prose_hint, self.count - 1)
+        while i >= 0 and not (self.alive(i) and self.is_prose(i)):
+            i -= 1
+        self.last_prose_hint = i
+        return i
 
     cdef Py_ssize_t removed_neighbour(self, Py_ssize_t i, int step):
         """The rule that removed the nearest non-blank line that way, or -1."""
@@ -898,7 +901,10 @@ cdef class LineHits:
                 shift = (<tuple>scans[k])[3]
                 data = <const unsigned char*>(<bytes>payload)
                 size = len(<bytes>payload)
-                breaks = <Py_ssize_t*>PyMem_Malloc((size + 1) * sizeof(Py_ssize_t))
+                newlines = 0
+                for m in range(size):
+                    newlines += data[m] == 10
+                breaks = <Py_ssize_t*>PyMem_Malloc((newlines + 1) * sizeof(Py_ssize_t))
                 if breaks == NULL:
                     raise MemoryError()  # keys are freed below; nothing else is held
                 newlines = 0

@@ -13,10 +13,11 @@ import hashlib
 import os
 import re
 import threading
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, AnyStr, Protocol
 
 import regex
 
@@ -67,6 +68,18 @@ class Scanner(Protocol):
     fingerprints of source pack k. Lines are sorted, distinct and below `count`."""
 
     def lines(self, text: str, count: int) -> dict[int, list[int]]: ...
+
+
+def _breaks(data: AnyStr) -> list[int]:
+    """Offsets of the line breaks in `data`: the line of offset k is bisect_left(breaks, k)
+    (counting per match instead is quadratic on a long text with many matches)."""
+    newline: Any = b"\n" if isinstance(data, bytes) else "\n"
+    out: list[int] = []
+    pos = data.find(newline)
+    while pos >= 0:
+        out.append(pos)
+        pos = data.find(newline, pos + 1)
+    return out
 
 
 def _grouped(pairs: set[tuple[int, int]], count: int) -> dict[int, list[int]]:
@@ -286,14 +299,16 @@ class RegexScanner:
     def lines(self, text: str, count: int) -> dict[int, list[int]]:
         lowered = scan_form(text).lower()
         out: set[tuple[int, int]] = set()
+        breaks = _breaks(lowered)
         for literal, owner in self._literals:
             pos = lowered.find(literal)
             while pos >= 0:
-                out.add((owner, lowered.count("\n", 0, pos + len(literal) - 1) - 1))
+                out.add((owner, bisect_left(breaks, pos + len(literal) - 1) - 1))
                 pos = lowered.find(literal, pos + 1)
+        breaks = _breaks(text)
         for pattern, owner in self._patterns:
             for match in pattern.finditer(text):
-                out.add((owner, text.count("\n", 0, match.start())))
+                out.add((owner, bisect_left(breaks, match.start())))
         return _grouped(out, count)
 
 
@@ -354,8 +369,8 @@ class HyperscanScanner:
             database, scratch, data, shift = scan
             hits: list[tuple[int, int]] = []
             database.scan(data, match_event_handler=_collect, context=hits, scratch=scratch)
-            count_breaks = data.count
-            out.update((owners[i], count_breaks(b"\n", 0, end - 1) - shift) for i, end in hits)
+            breaks = _breaks(data)
+            out.update((owners[i], bisect_left(breaks, end - 1) - shift) for i, end in hits)
         return _grouped(out, count)
 
 

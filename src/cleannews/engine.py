@@ -38,7 +38,7 @@ class Document:
     """One text split into lines (without `\\n`; a CRLF line keeps its `\\r`), and what the
     rules decided about them."""
 
-    __slots__ = ("_lines", "_starts", "count", "deleted", "spans", "text")
+    __slots__ = ("_lines", "_starts", "count", "deleted", "last_prose_hint", "spans", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -48,6 +48,7 @@ class Document:
         self.spans: dict[int, list[tuple[int, int, CompiledRule]]] = {}
         self._lines: list[str] | None = None
         self._starts: list[int] | None = None
+        self.last_prose_hint = self.count  # where the search for the last prose line resumes
 
     @property
     def lines(self) -> list[str]:
@@ -199,11 +200,14 @@ def _first_prose(doc: Document) -> int | None:
 
 
 def _last_prose(doc: Document) -> int:
-    """The last live prose line (-1 if none); walks back from the end, so it is cheap."""
-    return next(
-        (i for i in range(doc.count - 1, -1, -1) if doc.alive(i) and is_prose(doc.content(i))),
-        -1,
-    )
+    """The last live prose line (-1 if none). While rules run, lines only die, so the answer
+    only moves up: the search resumes where the last one ended (linear over a whole run,
+    not per call)."""
+    i = min(doc.last_prose_hint, doc.count - 1)
+    while i >= 0 and not (doc.alive(i) and is_prose(doc.content(i))):
+        i -= 1
+    doc.last_prose_hint = i
+    return i
 
 
 def _apply(doc: Document, compiled: CompiledRule, lines: list[int] | range) -> None:
