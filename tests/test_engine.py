@@ -220,3 +220,13 @@ def test_many_blocks_without_prose_stay_linear() -> None:
     removals, _ = find_removals(compiled, doc, candidates)
     assert removals
     assert apply_trace(text, removals) == cleannews.clean(text)
+
+
+def test_long_blank_runs_around_a_removal_stay_linear() -> None:
+    """The blank lines a removal takes with it are blamed in one pass over the stretch."""
+    text = f"{P1}\n" + "\n" * 60_000 + "Share this:\n" + "\n" * 50_000 + f"{P2}\n"
+    compiled = Cleaner()._selection(None, None).compiled
+    doc = Document(text)
+    candidates, _ = scan(compiled, doc)
+    removals, _ = find_removals(compiled, doc, candidates)
+    assert apply_trace(text, removals) == f"{P1}\n" + "\n" * 60_000 + f"{P2}\n"

@@ -409,15 +409,17 @@ def _settle_stretch(doc: Document, stretch: range, at_edge: bool) -> list[tuple[
             else:
                 run_start = -1
         keep = set(range(best_start, best_start + best_len))
+    # A blank line is blamed on the nearest removal above it in the stretch, else below it.
     owners = [doc.deleted.get(k) for k in stretch]
+    below: list[CompiledRule | None] = owners[:]
+    for pos in range(len(owners) - 2, -1, -1):
+        below[pos] = owners[pos] or below[pos + 1]
     out = []
+    above: CompiledRule | None = None
     for pos, k in enumerate(stretch):
-        if k in keep:
-            continue
-        owner = (
-            owners[pos]
-            or next((o for o in reversed(owners[:pos]) if o), None)
-            or next(o for o in owners[pos:] if o)
-        )
-        out.append((k, owner))
+        above = owners[pos] or above
+        if k not in keep:
+            owner = above or below[pos]
+            assert owner is not None  # every stretch holds a removal
+            out.append((k, owner))
     return out
