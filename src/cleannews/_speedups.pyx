@@ -14,6 +14,8 @@ from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
 from libc.stdlib cimport qsort
 from libc.stdint cimport int64_t
 
+from cleannews import linetext as _linetext
+from cleannews import model as _model
 from cleannews.linetext import _is_edge
 from cleannews.linetext import normalize_line as _normalize_slow
 from cleannews.model import Removal
@@ -42,12 +44,12 @@ cdef enum:
     Z_HEAD = 1
     Z_TAIL = 2
 
-# Must match engine.py.
-cdef int PROSE_MIN_WORDS = 5
-cdef int HEADLINE_MIN_WORDS = 4
-cdef int CHARS_PER_WORD = 30
-cdef double GUARD_SHARE = 0.5
-cdef int GUARD_MIN_WORDS = 40
+# The limits both engines share.
+cdef int PROSE_MIN_WORDS = _linetext.PROSE_MIN_WORDS
+cdef int HEADLINE_MIN_WORDS = _linetext.HEADLINE_MIN_WORDS
+cdef int CHARS_PER_WORD = _linetext.CHARS_PER_WORD
+cdef double GUARD_SHARE = _model.GUARD_SHARE
+cdef int GUARD_MIN_WORDS = _model.GUARD_MIN_WORDS
 
 _UNSET = object()
 _SCOPES = {"line": S_LINE, "block": S_BLOCK, "head": S_HEAD, "tail": S_TAIL, "span": S_SPAN}
@@ -149,8 +151,8 @@ cdef inline bint _ascii_alnum(Py_UCS4 c) noexcept:
 
 
 cdef str _normalize(str line):
-    """linetext.normalize_line: lower-cased, zero-width characters dropped, "i" + combining
-    dot folded to "i", space runs folded, edge punctuation and symbols stripped."""
+    """linetext.normalize_line: lower-cased, zero-width characters dropped, "ı" and "i" +
+    combining dot folded to "i", space runs folded, edge punctuation and symbols stripped."""
     if line.isascii():
         return _normalize_ascii(line)
     if u"\u0130" in line or u"\u03a3" in line:
@@ -174,6 +176,8 @@ cdef str _normalize(str line):
                 space = out > 0
                 continue
             c = _lower(c)
+            if c == 0x131:  # Turkish dotless "ı" folds to "i"
+                c = 0x69
             if c == 0x307 and dotless_i and not space:
                 dotless_i = False
                 continue
@@ -966,7 +970,7 @@ cdef inline bint _folds_to_space(Py_UCS4 c) noexcept:
 def scan_bytes(str text):
     """compiler.scan_form(text).encode("utf-8", "replace"), in one pass: a line break in
     front, spaces of every kind folded to one, zero-width characters dropped and, beyond
-    ASCII, lower-cased ("i" + combining dot folded to "i", final sigma to sigma)."""
+    ASCII, lower-cased ("ı" and "i" + combining dot folded to "i", final sigma to sigma)."""
     cdef bint ascii = text.isascii()
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0, out = 1
     cdef int kind = PyUnicode_KIND(text)
@@ -1005,6 +1009,8 @@ def scan_bytes(str text):
                 c = 0x69
             else:
                 c = _lower(c)
+                if c == 0x131:  # Turkish dotless "ı" folds to "i"
+                    c = 0x69
                 if c == 0x69 and i < n and PyUnicode_READ(kind, data, i) == 0x307:
                     i += 1
                 elif c == 0x3C2:

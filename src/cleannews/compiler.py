@@ -152,9 +152,11 @@ def literal_form(text: str) -> str:
 
 
 def _fold_dotted_i(text: str) -> str:
-    """`"İ".lower()` is "i" + a combining dot; fold it back to "i" (as normalize_line does).
-    Final sigma folds to sigma: lower-casing one character at a time (as the compiled scan
-    does) cannot tell a word-final "Σ" from another."""
+    """`"İ".lower()` is "i" + a combining dot; fold it back to "i", and the dotless "ı" too
+    (as normalize_line does). Final sigma folds to sigma: lower-casing one character at a
+    time (as the compiled scan does) cannot tell a word-final "Σ" from another."""
+    if "\u0131" in text:
+        text = text.replace("\u0131", "i")
     if "\u0307" in text:
         text = text.replace("i\u0307", "i")
     return text.replace("\u03c2", "\u03c3") if "\u03c2" in text else text

@@ -15,6 +15,7 @@ from itertools import accumulate
 
 from cleannews.compiler import CompiledRule, CompiledRules, speedups
 from cleannews.linetext import (
+    CHARS_PER_WORD,
     is_blank,
     is_headline,
     is_headline_like,
@@ -22,16 +23,10 @@ from cleannews.linetext import (
     normalize_line,
     word_count,
 )
-from cleannews.model import Removal, Rule
+from cleannews.model import GUARD_MIN_WORDS, GUARD_SHARE, Removal, Rule
 
 # The compiled twin of normalize_line when it is built (the same result, tested).
 _normalize = speedups.normalize_line if speedups is not None else normalize_line
-
-GUARD_SHARE = 0.5
-GUARD_MIN_WORDS = 40
-# A line longer than this many characters per allowed word cannot be within `max_words`;
-# checking it first spares splitting long prose lines that a trigger word happened to hit.
-_CHARS_PER_WORD = 30
 
 
 class Document:
@@ -217,7 +212,7 @@ def _apply(doc: Document, compiled: CompiledRule, lines: list[int] | range) -> N
         lines = [
             i for i, key in zip(lines, keys, strict=True) if keys.count(key) >= rule.min_repeats
         ]
-    max_chars = rule.max_words * _CHARS_PER_WORD
+    max_chars = rule.max_words * CHARS_PER_WORD
     raw_lines, deleted, is_span = doc.lines, doc.deleted, rule.scope == "span"
     for i in lines:
         if i in deleted or (not is_span and len(raw_lines[i]) > max_chars):

@@ -18,6 +18,9 @@ _FULL_STOP_END = re.compile(r"(?<![.…])\.[\"'”’»«)\]]*\s*$")
 
 PROSE_MIN_WORDS = 5
 HEADLINE_MIN_WORDS = 4
+# A line longer than this many characters per allowed word cannot be within `max_words`;
+# checking it first spares counting the words of long prose lines a trigger word hit.
+CHARS_PER_WORD = 30
 
 
 @lru_cache(maxsize=4096)
@@ -26,8 +29,11 @@ def _is_edge(char: str) -> bool:
 
 
 def normalize_line(line: str) -> str:
-    """Lower-case, spaces folded, zero-width removed, edge punctuation and symbols stripped."""
+    """Lower-case (Turkish dotless and dotted i folded to "i"), spaces folded, zero-width
+    removed, edge punctuation and symbols stripped."""
     folded = line.translate(_ZERO_WIDTH).lower()
+    if "\u0131" in folded:  # Turkish dotless "ı": "REKLAMI" and "reklamı" are one word
+        folded = folded.replace("\u0131", "i")
     if "\u0307" in folded:  # "İ".lower() is "i" + combining dot: fold it back to "i"
         folded = folded.replace("i\u0307", "i")
     folded = _SPACES.sub(" ", folded)

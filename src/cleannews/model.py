@@ -121,6 +121,12 @@ class Replacement:
 Edit = Removal | Replacement
 
 
+# The document guard: when rules would delete more than this share of a text's prose (and
+# at least this many prose words), the prose is kept and the result carries a warning.
+GUARD_SHARE = 0.5
+GUARD_MIN_WORDS = 40
+
+
 @dataclass(frozen=True, slots=True)
 class CleanResult:
     """What a cleaning run returns: the text, every edit that made it, and warnings.
