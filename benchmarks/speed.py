@@ -7,9 +7,10 @@ Run it on a quiet machine: it pins itself to one core, but other load still show
 Documents are the corpus inputs with their paragraphs shuffled and lightly varied, so no two
 are equal (and no cache could help: cleannews has none). Prints MB/s and documents/s for the
 default packs, then for the same packs with every rule repeated N times under new codes and
-with new phrases, to show that cost follows the input, not the number of rules, and then the
-same documents through the pure-Python engine (what runs where the compiled one is not
-built), as a ratio.
+with new phrases, to show that cost follows the input, not the number of rules. Two smaller
+sets give context: the five real seed pages and clean article text (the corpus's expected
+outputs). Last, the same three sets through the pure-Python engine (what runs where the
+compiled one is not built), as ratios.
 """
 
 from __future__ import annotations
@@ -34,6 +35,28 @@ from cleannews.model import Pack  # noqa: E402
 
 def corpus_inputs() -> list[str]:
     return [p.read_bytes().decode("utf-8") for p in sorted((ROOT / "corpus").rglob("input.txt"))]
+
+
+def real_pages(total_bytes: int) -> list[str]:
+    """The five real scraped seed pages (mean 3.5 KB), numbered so no two are equal."""
+    seeds = [p.read_bytes().decode("utf-8") for p in sorted(ROOT.glob("corpus/seeds/*/input.txt"))]
+    return _numbered(seeds, total_bytes)
+
+
+def clean_articles(total_bytes: int) -> list[str]:
+    """Article text with nothing to remove: the corpus's expected outputs, numbered."""
+    texts = [p.read_bytes().decode("utf-8") for p in sorted(ROOT.glob("corpus/*/*/expected.txt"))]
+    return _numbered(texts, total_bytes)
+
+
+def _numbered(texts: list[str], total_bytes: int) -> list[str]:
+    out: list[str] = []
+    produced = 0
+    while produced < total_bytes:
+        text = texts[len(out) % len(texts)]
+        out.append(f"{len(out)} {text}")
+        produced += len(out[-1].encode("utf-8"))
+    return out
 
 
 def varied_documents(total_bytes: int, seed: int = 7) -> Iterator[str]:
@@ -115,10 +138,15 @@ def main() -> int:
     cleaner = Cleaner()
     n_rules = len(cleaner.rules)
     mbs, dps = measure(cleaner, docs)
+    other_size = max(1, int(args.mb * 1e6) // 10)
+    pages = measure(cleaner, real_pages(other_size))[0]
+    prose = measure(cleaner, clean_articles(other_size))[0]
     if args.default_only:
-        print(f"MB/s {mbs}")
+        print(f"MB/s {mbs} {pages} {prose}")
         return 0
     print(f"default packs ({n_rules} rules, {ENGINE} engine): {mbs:8.1f} MB/s  {dps:10.0f} docs/s")
+    print(f"  real seed pages (mean 3.5 KB):        {pages:8.1f} MB/s")
+    print(f"  clean article text:                   {prose:8.1f} MB/s")
     big = inflated(cleaner, args.rules_factor)
     big_rules = sum(len(p.rules) for p in big.packs)
     mbs_big, dps_big = measure(big, docs)
@@ -127,13 +155,22 @@ def main() -> int:
     print(f"ratio (x{args.rules_factor} rules / default): {mbs_big / mbs:.2f}")
     if not args.no_pure and ENGINE == "compiled":
         pure = pure_python_speed(args.mb)
-        print(f"pure-Python engine, same documents: {pure:8.1f} MB/s")
-        print(f"ratio (compiled / pure-Python): {mbs / pure:.2f}")
+        for label, fast, slow in zip(
+            ("corpus documents", "real seed pages", "clean article text"),
+            (mbs, pages, prose),
+            pure,
+            strict=True,
+        ):
+            print(
+                f"pure-Python engine, {label + ':':20s}{slow:8.1f} MB/s"
+                f"  (compiled / pure-Python: {fast / slow:.2f})"
+            )
     return 0
 
 
-def pure_python_speed(mb: float) -> float:
-    """MB/s of the same run with the compiled engine switched off (CLEANNEWS_PURE_PYTHON)."""
+def pure_python_speed(mb: float) -> list[float]:
+    """MB/s of the same three sets with the compiled engine switched off
+    (CLEANNEWS_PURE_PYTHON)."""
     out = subprocess.run(
         [sys.executable, __file__, "--mb", str(mb), "--default-only"],
         env={**os.environ, "CLEANNEWS_PURE_PYTHON": "1"},
@@ -141,7 +178,7 @@ def pure_python_speed(mb: float) -> float:
         text=True,
         check=True,
     ).stdout
-    return float(out.split()[-1])
+    return [float(x) for x in out.split()[-3:]]
 
 
 if __name__ == "__main__":
