@@ -14,7 +14,7 @@ import os
 import re
 import threading
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, AnyStr, Protocol
@@ -282,9 +282,14 @@ _scan_bytes = speedups.scan_bytes if speedups is not None else _encoded_scan_for
 def make_scanner(
     literals: Sequence[tuple[str, int]], patterns: Sequence[tuple[str, int]]
 ) -> Scanner:
-    """Hyperscan if it is installed and works here, else the pure-Python fallback."""
+    """Hyperscan if it is installed and works here; else an Aho-Corasick automaton
+    (pyahocorasick, for platforms without Hyperscan wheels); else pure Python."""
     try:
         return HyperscanScanner(literals, patterns)
+    except ImportError:
+        pass
+    try:
+        return AhoCorasickScanner(literals, patterns)
     except ImportError:
         return RegexScanner(literals, patterns)
 
@@ -294,24 +299,52 @@ class RegexScanner:
 
     def __init__(self, literals: Sequence[tuple[str, int]], patterns: Sequence[tuple[str, int]]):
         self._literals = [(lit.lower(), owner) for lit, owner in literals]
-        self._patterns = [
-            (regex.compile(p, regex.MULTILINE | regex.V0), owner) for p, owner in patterns
-        ]
+        self._patterns = [(fast_pattern(f"(?m){p}"), owner) for p, owner in patterns]
 
     def lines(self, text: str, count: int) -> dict[int, list[int]]:
         lowered = scan_form(text).lower()
-        out: set[tuple[int, int]] = set()
         breaks = _breaks(lowered)
-        for literal, owner in self._literals:
-            pos = lowered.find(literal)
-            while pos >= 0:
-                out.add((owner, bisect_left(breaks, pos + len(literal) - 1) - 1))
-                pos = lowered.find(literal, pos + 1)
+        # A literal's line is the line of its last character; the scan form starts with "\n".
+        out = {(owner, bisect_left(breaks, end) - 1) for end, owner in self._ends(lowered)}
         breaks = _breaks(text)
         for pattern, owner in self._patterns:
             for match in pattern.finditer(text):
                 out.add((owner, bisect_left(breaks, match.start())))
         return _grouped(out, count)
+
+    def _ends(self, lowered: str) -> Iterator[tuple[int, int]]:
+        """(offset of the last character, owner) of every literal occurrence."""
+        for literal, owner in self._literals:
+            pos = lowered.find(literal)
+            while pos >= 0:
+                yield pos + len(literal) - 1, owner
+                pos = lowered.find(literal, pos + 1)
+
+
+class AhoCorasickScanner(RegexScanner):
+    """The fallback with its literals in one Aho-Corasick automaton: one pass over the text
+    instead of one per literal (about ten times faster); same candidates."""
+
+    def __init__(self, literals: Sequence[tuple[str, int]], patterns: Sequence[tuple[str, int]]):
+        import ahocorasick  # noqa: PLC0415 - optional: installed where Hyperscan is not
+
+        super().__init__(literals, patterns)
+        automaton = ahocorasick.Automaton()
+        for literal, owner in self._literals:
+            owners = automaton.get(literal, None)
+            if owners is None:
+                automaton.add_word(literal, [owner])
+            else:
+                owners.append(owner)
+        automaton.make_automaton()
+        self._automaton = automaton
+
+    def _ends(self, lowered: str) -> Iterator[tuple[int, int]]:
+        if len(self._automaton) == 0:
+            return
+        for end, owners in self._automaton.iter(lowered):
+            for owner in owners:
+                yield end, owner
 
 
 class HyperscanScanner:
