@@ -500,7 +500,6 @@ cdef class NativeEngine:
     cdef int _apply(self, _Doc doc, int index, list lines) except -1:
         cdef RInfo* r = &self.info[index]
         cdef Py_ssize_t i, j
-        cdef str line
         if r.min_repeats > 1:
             keys = [_normalize(doc.content(i)) for i in lines]
             lines = [lines[k] for k in range(len(lines)) if keys.count(keys[k]) >= r.min_repeats]
@@ -586,7 +585,7 @@ cdef class NativeEngine:
     # -- zones and neighbours
 
     cdef int _apply_zone_rules(self, _Doc doc, list zoned) except -1:
-        cdef Py_ssize_t head_end = doc.first_prose(), tail_start, i
+        cdef Py_ssize_t head_end = doc.first_prose(), tail_start
         cdef int index
         cdef RInfo* r
         if head_end < 0:
