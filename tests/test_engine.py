@@ -235,3 +235,29 @@ def test_long_blank_runs_around_a_removal_stay_linear() -> None:
     candidates, _ = scan(compiled, doc)
     removals, _ = find_removals(compiled, doc, candidates)
     assert apply_trace(text, removals) == f"{P1}\n" + "\n" * 60_000 + f"{P2}\n"
+
+
+def test_adjacent_spans_of_two_rules_that_hold_their_own_spaces(tmp_path: Path) -> None:
+    """Two span rules cutting side by side, each match ending in a space: no extra space is
+    taken, so the cuts neither overlap (which once made apply_trace raise) nor glue words."""
+    pack = tmp_path / "labels.toml"
+    rule = (
+        '[[rule]]\ncode = "{code}"\nname = "{name}"\nsummary = "s"\nwhy = "w"\nscope = "span"\n'
+        "pattern = '{pattern}'\ntriggers = [\"{trigger}\"]\n"
+        '[[rule.fail]]\ninput = "x"\nexpected = ""\n[[rule.pass]]\ninput = "y"\n'
+    )
+    pack.write_text(
+        'schema = 1\ncategory = "OT"\n'
+        + rule.format(code="OT901", name="label", pattern="Label, ", trigger="label,")
+        + rule.format(code="OT902", name="watch", pattern="Watch: ", trigger="watch:"),
+        encoding="utf-8",
+    )
+    cleaner = Cleaner(packs=[pack], builtin=False)
+    text = f"{P1}\nIntro Label, Watch: the mayor opens the bridge\n{P2}\n"
+    result = cleaner.clean_and_explain(text)
+    assert result.text == f"{P1}\nIntro the mayor opens the bridge\n{P2}\n"
+    assert [r.code for r in result.removals] == ["OT901", "OT902"]
+    compiled = cleaner._selection(None, None).compiled
+    doc = Document(text)
+    candidates, _ = scan(compiled, doc)
+    assert apply_trace(text, find_removals(compiled, doc, candidates)[0]) == result.text

@@ -722,6 +722,10 @@ cdef class NativeEngine:
         for start, end, o in ranges:
             if merged and start <= merged[-1][1] and o == merged[-1][2]:
                 merged[-1] = (merged[-1][0], max(end, merged[-1][1]), o)
+            elif merged and start < merged[-1][1]:
+                # Another rule's cut reaches into this one: keep what is left of it, if anything.
+                if end > merged[-1][1]:
+                    merged.append((merged[-1][1], end, o))
             else:
                 merged.append((start, end, o))
         return merged
@@ -781,6 +785,9 @@ def _first(item):
 
 
 cdef tuple _take_space(str line, Py_ssize_t start, Py_ssize_t end):
+    """engine._take_space: one adjacent space, unless the match holds one at an edge."""
+    if line[start] in u" \t" or line[end - 1] in u" \t":
+        return start, end
     if start > 0 and line[start - 1] in u" \t":
         return start - 1, end
     if end < len(line) and line[end] in u" \t":

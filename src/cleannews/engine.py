@@ -349,12 +349,19 @@ def _removals(doc: Document) -> list[Removal]:
     for start, end, owner in ranges:
         if merged and start <= merged[-1][1] and owner is merged[-1][2]:
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]), owner)
+        elif merged and start < merged[-1][1]:
+            # Another rule's cut reaches into this one: keep what is left of it, if anything.
+            if end > merged[-1][1]:
+                merged.append((merged[-1][1], end, owner))
         else:
             merged.append((start, end, owner))
     return [Removal(o.rule.code, o.rule.name, s, e, text[s:e]) for s, e, o in merged]
 
 
 def _take_space(line: str, start: int, end: int) -> tuple[int, int]:
+    """The span with one adjacent space, unless its match already holds one at an edge."""
+    if line[start] in " \t" or line[end - 1] in " \t":
+        return start, end
     if start > 0 and line[start - 1] in " \t":
         return start - 1, end
     if end < len(line) and line[end] in " \t":
