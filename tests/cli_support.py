@@ -17,30 +17,24 @@ from typing import Any
 import pytest
 
 from cleannews import cli, commands, config
+from tests.pack_support import pack_toml, rule_toml
 
 DIRTY = "[ad_1]\n\nThe council approved the budget on Monday evening after a long debate.\n"
 CLEAN = "The council approved the budget on Monday evening after a long debate.\n"
 PROSE = "The council approved the budget on Monday evening after a long debate."
 
-PACK = f'''schema = 1
-category = "OT"
-title = "Desk sign-offs"
-
-[[rule]]
-code = "OT901"
-name = "desk-signoff"
-summary = "The wire desk's sign-off line."
-why = "Added by the desk when filing, not part of the story."
-scope = "line"
-phrases.en = ["Filed by the desk team"]
-
-[[rule.fail]]
-input = "{PROSE}\\nFiled by the desk team\\n"
-expected = "{PROSE}\\n"
-
-[[rule.pass]]
-input = "{PROSE}\\n"
-'''
+PACK = pack_toml(
+    rule_toml(
+        "OT901",
+        "desk-signoff",
+        'phrases.en = ["Filed by the desk team"]',
+        summary="The wire desk's sign-off line.",
+        why="Added by the desk when filing, not part of the story.",
+        fail=(f"{PROSE}\nFiled by the desk team\n", f"{PROSE}\n"),
+        passes=f"{PROSE}\n",
+    ),
+    title="Desk sign-offs",
+)
 LANG_PACK = PACK.replace("OT901", "OT902").replace('phrases.en', 'langs = ["de"]\nphrases.de')
 FAILING_PACK = PACK.replace('expected = "', 'expected = "WRONG ')
 BROKEN_PACK = PACK.replace("schema = 1", "schema = 7")

@@ -12,6 +12,7 @@ from cleannews import Cleaner, Removal, Replacement, apply_trace
 from cleannews.compiler import AhoCorasickScanner, CompiledRules, HyperscanScanner, RegexScanner
 from cleannews.engine import Document, find_removals, scan
 from tests.corpus_cases import all_cases
+from tests.pack_support import pack_toml, rule_toml
 
 P1 = "The council approved the new budget on Monday evening."
 P2 = "The mayor said the vote was a turning point for the city."
@@ -71,13 +72,8 @@ def test_tail_rules_need_prose_before_them() -> None:
 
 def test_document_guard_keeps_prose_and_warns(tmp_path: Path) -> None:
     pack = tmp_path / "greedy.toml"
-    pack.write_text(
-        'schema = 1\ncategory = "OT"\n[[rule]]\ncode = "OT901"\nname = "greedy"\n'
-        'summary = "s"\nwhy = "w"\nscope = "line"\nallow_prose = true\nmax_words = 200\n'
-        'pattern = "council"\ntriggers = ["council"]\n'
-        '[[rule.fail]]\ninput = "x"\nexpected = ""\n[[rule.pass]]\ninput = "y"\n',
-        encoding="utf-8",
-    )
+    greedy = 'pattern = "council"\ntriggers = ["council"]\nallow_prose = true\nmax_words = 200'
+    pack.write_text(pack_toml(rule_toml("OT901", "greedy", greedy)), encoding="utf-8")
     cleaner = Cleaner(packs=[pack])
     long_para = " ".join([P1] * 6)
     text = f"{long_para}\n\n{P2}\n"
@@ -241,15 +237,13 @@ def test_adjacent_spans_of_two_rules_that_hold_their_own_spaces(tmp_path: Path) 
     """Two span rules cutting side by side, each match ending in a space: no extra space is
     taken, so the cuts neither overlap (which once made apply_trace raise) nor glue words."""
     pack = tmp_path / "labels.toml"
-    rule = (
-        '[[rule]]\ncode = "{code}"\nname = "{name}"\nsummary = "s"\nwhy = "w"\nscope = "span"\n'
-        "pattern = '{pattern}'\ntriggers = [\"{trigger}\"]\n"
-        '[[rule.fail]]\ninput = "x"\nexpected = ""\n[[rule.pass]]\ninput = "y"\n'
-    )
+    label = "pattern = 'Label, '\ntriggers = [\"label,\"]"
+    watch = "pattern = 'Watch: '\ntriggers = [\"watch:\"]"
     pack.write_text(
-        'schema = 1\ncategory = "OT"\n'
-        + rule.format(code="OT901", name="label", pattern="Label, ", trigger="label,")
-        + rule.format(code="OT902", name="watch", pattern="Watch: ", trigger="watch:"),
+        pack_toml(
+            rule_toml("OT901", "label", label, scope="span"),
+            rule_toml("OT902", "watch", watch, scope="span"),
+        ),
         encoding="utf-8",
     )
     cleaner = Cleaner(packs=[pack], builtin=False)

@@ -13,6 +13,7 @@ from cleannews import Cleaner, PackError
 from cleannews.loader import builtin_pack_paths, load_pack
 from cleannews.selection import host_of, pack_for_host
 from tests.corpus_cases import all_cases
+from tests.pack_support import pack_toml, rule_toml
 
 PROSE = "The central bank raised its key rate by half a point on Thursday, citing inflation."
 REUTERS_TAIL = "Our Standards: The Thomson Reuters Trust Principles."
@@ -84,21 +85,19 @@ def test_every_fingerprint_set_is_distinctive() -> None:
         assert len(set(pack.fingerprints)) >= pack.min_fingerprints >= 2, pack.source
 
 
-USER_PACK = """schema = 1
-category = "OT"
-[[rule]]
-code = "OT9801"
-name = "user-marker"
-summary = "A user's own marker."
-why = "Tests user packs."
-scope = "line"
-phrases.en = ["USER PACK MARKER"]
-[[rule.fail]]
-input = "The council met on Monday evening to vote.\\nUSER PACK MARKER\\n"
-expected = "The council met on Monday evening to vote.\\n"
-[[rule.pass]]
-input = "Nothing to see here, the council said on Monday.\\n"
-"""
+USER_PACK = pack_toml(
+    rule_toml(
+        "OT9801",
+        "user-marker",
+        'phrases.en = ["USER PACK MARKER"]',
+        summary="A user's own marker.",
+        fail=(
+            "The council met on Monday evening to vote.\nUSER PACK MARKER\n",
+            "The council met on Monday evening to vote.\n",
+        ),
+        passes="Nothing to see here, the council said on Monday.\n",
+    )
+)
 
 
 def test_user_pack_directory_takes_effect(tmp_path: Path) -> None:
