@@ -148,13 +148,14 @@ def fast_pattern(source: str) -> Pattern:
 def literal_form(text: str) -> str:
     """The literal a pre-filter looks for: lower-cased like the scanned text, spaces folded
     (edge spaces stay: "by " is not "by")."""
-    return _WHITESPACE_RUN.sub(" ", _fold_dotted_i(text.lower()))
+    return _WHITESPACE_RUN.sub(" ", _fold_case_variants(text.lower()))
 
 
-def _fold_dotted_i(text: str) -> str:
-    """`"İ".lower()` is "i" + a combining dot; fold it back to "i", and the dotless "ı" too
-    (as normalize_line does). Final sigma folds to sigma: lower-casing one character at a
-    time (as the compiled scan does) cannot tell a word-final "Σ" from another."""
+def _fold_case_variants(text: str) -> str:
+    """Letters that lower-case in more than one way, folded to one: `"İ".lower()` is "i" + a
+    combining dot, and it and the dotless "ı" fold to "i" (as normalize_line does); final
+    sigma folds to sigma, since lower-casing one character at a time (as the compiled scan
+    does) cannot tell a word-final "Σ" from another."""
     if "\u0131" in text:
         text = text.replace("\u0131", "i")
     if "\u0307" in text:
@@ -263,7 +264,7 @@ def scan_form(text: str) -> str:
     present = ["\t"] if "\t" in text else []
     if not text.isascii():
         present = [char for char in _FOLD if char in text]
-        text = _fold_dotted_i(text.lower())
+        text = _fold_case_variants(text.lower())
     for char in present:
         text = text.replace(char, _FOLD[char])
     if "  " in text:
