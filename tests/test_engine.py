@@ -135,9 +135,9 @@ def test_fallback_scanner_gives_the_same_results(fallback_type: type[RegexScanne
         assert slow == reference.lines(text, count), case.id
         assert all(set(lines) <= set(slow.get(owner, ())) for owner, lines in fast.items()), case.id
         doc_fast, doc_slow = Document(text), Document(text)
-        cand_fast, _ = scan(compiled, doc_fast)
+        cand_fast, _, _ = scan(compiled, doc_fast)
         slow_compiled = _with_scanner(compiled, fallback)
-        cand_slow, _ = scan(slow_compiled, doc_slow)
+        cand_slow, _, _ = scan(slow_compiled, doc_slow)
         assert (
             find_removals(compiled, doc_fast, cand_fast)[0]
             == find_removals(slow_compiled, doc_slow, cand_slow)[0]
@@ -217,7 +217,7 @@ def test_many_blocks_without_prose_stay_linear() -> None:
     text = "More Stories\nCouncil votes on the new budget plan\n" * 30_000
     compiled = Cleaner()._selection(None, None).compiled
     doc = Document(text)
-    candidates, _ = scan(compiled, doc)
+    candidates, _, _ = scan(compiled, doc)
     removals, _ = find_removals(compiled, doc, candidates)
     assert removals
     assert apply_trace(text, removals) == cleannews.clean(text)
@@ -228,7 +228,7 @@ def test_long_blank_runs_around_a_removal_stay_linear() -> None:
     text = f"{P1}\n" + "\n" * 60_000 + "Share this:\n" + "\n" * 50_000 + f"{P2}\n"
     compiled = Cleaner()._selection(None, None).compiled
     doc = Document(text)
-    candidates, _ = scan(compiled, doc)
+    candidates, _, _ = scan(compiled, doc)
     removals, _ = find_removals(compiled, doc, candidates)
     assert apply_trace(text, removals) == f"{P1}\n" + "\n" * 60_000 + f"{P2}\n"
 
@@ -253,5 +253,5 @@ def test_adjacent_spans_of_two_rules_that_hold_their_own_spaces(tmp_path: Path) 
     assert [r.code for r in result.removals] == ["OT901", "OT902"]
     compiled = cleaner._selection(None, None).compiled
     doc = Document(text)
-    candidates, _ = scan(compiled, doc)
+    candidates, _, _ = scan(compiled, doc)
     assert apply_trace(text, find_removals(compiled, doc, candidates)[0]) == result.text

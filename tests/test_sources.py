@@ -10,6 +10,7 @@ import pytest
 
 import cleannews
 from cleannews import Cleaner, PackError
+from cleannews.engine import Document, scan
 from cleannews.loader import builtin_pack_paths, load_pack
 from cleannews.selection import host_of, pack_for_host
 from tests.corpus_cases import all_cases
@@ -71,6 +72,25 @@ def test_fingerprints_select_a_pack_without_source() -> None:
     text = PROSE + "\n\n" + "\n".join(lines) + "\n"
     result = cleannews.clean_and_explain(text)
     assert any("reuters.com" in note and "fingerprint" in note for note in result.sources)
+
+
+def test_site_found_by_fingerprints_gets_the_candidates_of_its_own_scan() -> None:
+    """The default selection scans the site packs' rules along (as guests), so a site
+    recognised by its fingerprints is not scanned twice: what it is handed must be exactly
+    what its own pre-filter finds."""
+    cleaner = Cleaner()
+    default = cleaner._selection(None, None).compiled
+    handed = 0
+    for case in all_cases():
+        doc = Document(case.input)
+        candidates, fingerprints, guests = scan(default, doc)
+        pack = cleaner._by_fingerprints(fingerprints)
+        if pack is None:
+            continue
+        site = cleaner._selection_for(pack, None).compiled
+        assert default.handover(candidates, guests, site) == scan(site, doc)[0], case.id
+        handed += 1
+    assert handed >= 10
 
 
 def test_one_common_line_never_pulls_in_a_site_pack() -> None:
@@ -160,9 +180,7 @@ def test_pyproject_table_takes_effect(tmp_path: Path, monkeypatch: pytest.Monkey
 
 def test_per_source_settings_from_pyproject(tmp_path: Path) -> None:
     config = tmp_path / "pyproject.toml"
-    config.write_text(
-        '[tool.cleannews.sources."example.org"]\nignore = ["AD"]\n', encoding="utf-8"
-    )
+    config.write_text('[tool.cleannews.sources."example.org"]\nignore = ["AD"]\n', encoding="utf-8")
     cleaner = Cleaner.from_config(config)
     text = f"ADVERTISEMENT\n{PROSE}\n"
     assert cleaner.clean(text, source="https://news.example.org/a") == text

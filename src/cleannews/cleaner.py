@@ -141,15 +141,17 @@ class Cleaner:
         """The rules that apply (a site pack picked by `source` or by its fingerprints),
         their candidate lines, and a note on the site pack chosen."""
         chosen = self._selection(source, lang)
-        candidates, fingerprints = scan(chosen.compiled, doc)
+        candidates, fingerprints, guests = scan(chosen.compiled, doc)
         notes: list[str] = []
         if chosen.source is not None:
             notes.append(f"source pack {chosen.source.source} (from source {source!r})")
         elif source is None and fingerprints:
             pack = self._by_fingerprints(fingerprints)
             if pack is not None:
-                chosen = self._selection_for(pack, lang)
-                candidates, _ = scan(chosen.compiled, doc)
+                site = self._selection_for(pack, lang)
+                # The site's rules were scanned along as guests: no second scan.
+                candidates = chosen.compiled.handover(candidates, guests, site.compiled)
+                chosen = site
                 notes.append(
                     f"source pack {pack.source} ({fingerprints[pack.source or '']}"
                     f" fingerprint lines matched)"
@@ -197,12 +199,29 @@ class Cleaner:
     def _compile(
         self, pack: Pack | None, lang: str | None, extra_ignore: tuple[str, ...]
     ) -> _Selection:
+        rules = self._active(pack, lang, extra_ignore)
+        fingerprinted = [] if pack else [p for p in self._sources if p.fingerprints]
+        fingerprints = [(p.source or "", p.fingerprints) for p in fingerprinted]
+        # The rules each recognisable site would add ride on this selection's scan.
+        own = {id(rule) for rule in rules}
+        guests: dict[int, Rule] = {}
+        for site in fingerprinted:
+            for rule in self._active(site, lang, self._site_ignore("", site)):
+                if id(rule) not in own:
+                    guests.setdefault(id(rule), rule)
+        return _Selection(CompiledRules(rules, fingerprints, list(guests.values())), pack)
+
+    def _active(
+        self, pack: Pack | None, lang: str | None, extra_ignore: tuple[str, ...]
+    ) -> list[Rule]:
+        """The rules of the generic packs, `pack` and the user packs that this Cleaner's
+        level, language and select/ignore lists let run, in the order they run."""
         layers = [
             [r for p in self._generic for r in p.rules],
             list(pack.rules) if pack else [],
             [r for p in self._user for r in p.rules],
         ]
-        rules = active_rules(
+        return active_rules(
             layers,
             level=self.level,
             lang=lang,
@@ -210,12 +229,6 @@ class Cleaner:
             ignore=self.ignore + extra_ignore,
             disable=pack.disable if pack else (),
         )
-        fingerprints = (
-            []
-            if pack
-            else [(p.source or "", p.fingerprints) for p in self._sources if p.fingerprints]
-        )
-        return _Selection(CompiledRules(rules, fingerprints), pack)
 
 
 def _builtin_label(path: Path) -> str:

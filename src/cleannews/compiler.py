@@ -133,7 +133,7 @@ def _scoped(pattern: str) -> str:
     flags = _GLOBAL_FLAGS.match(pattern)
     if flags is None:
         return f"(?:{pattern})"
-    return f"(?{flags.group(1)}:{pattern[flags.end():]})"
+    return f"(?{flags.group(1)}:{pattern[flags.end() :]})"
 
 
 def fast_pattern(source: str) -> Pattern:
@@ -197,7 +197,10 @@ class CompiledRules:
     """Rules ready to run: verifiers, the line-phrase index and one shared pre-filter."""
 
     def __init__(
-        self, rules: Sequence[Rule], fingerprints: Sequence[tuple[str, Sequence[str]]] = ()
+        self,
+        rules: Sequence[Rule],
+        fingerprints: Sequence[tuple[str, Sequence[str]]] = (),
+        guests: Sequence[Rule] = (),
     ):
         self.rules: tuple[CompiledRule, ...] = tuple(
             CompiledRule(
@@ -218,12 +221,19 @@ class CompiledRules:
             )
             for i, rule in enumerate(rules)
         )
+        # Guests: rules of the site packs the fingerprints may pick, scanned along as owners
+        # len(rules), len(rules) + 1, ... so that a site recognised by its fingerprints needs
+        # no second scan (see `handover`).
+        self.guests: tuple[Rule, ...] = tuple(guests)
+        self._owner_of = {id(r.rule): r.index for r in self.rules}
+        self._owner_of.update({id(rule): len(self.rules) + k for k, rule in enumerate(guests)})
+        self._handovers: dict[int, tuple[CompiledRules, tuple[tuple[int, int], ...]]] = {}
         literals: list[tuple[str, int]] = []
         patterns: list[tuple[str, int]] = []
-        for compiled in self.rules:
-            literals += [(lit, compiled.index) for lit in _rule_literals(compiled.rule)]
-            if compiled.rule.trigger_pattern is not None:
-                patterns.append((compiled.rule.trigger_pattern, compiled.index))
+        for owner, rule in enumerate([r.rule for r in self.rules] + list(self.guests)):
+            literals += [(lit, owner) for lit in _rule_literals(rule)]
+            if rule.trigger_pattern is not None:
+                patterns.append((rule.trigger_pattern, owner))
         # Fingerprint lines of source packs ride on the same scan; their owners are negative.
         self.fingerprints: tuple[tuple[str, frozenset[str]], ...] = tuple(
             (name, frozenset(normalize_line(line) for line in lines))
@@ -240,6 +250,22 @@ class CompiledRules:
         self.beside: tuple[CompiledRule, ...] = tuple(r for r in self.rules if r.rule.beside)
         # The compiled twin of engine.find_removals, when it was built.
         self.native: Any = speedups.NativeEngine(self.rules) if speedups is not None else None
+
+    def handover(
+        self, candidates: dict[int, list[int]], guests: dict[int, list[int]], site: CompiledRules
+    ) -> dict[int, list[int]]:
+        """This scan's candidate lines (own rules and guests) as the candidates of `site`,
+        whose rules must all be here: the same lines a scan with `site`'s own pre-filter
+        finds, since each rule's candidates depend on its own literals alone."""
+        known = self._handovers.get(id(site))
+        if known is None or known[0] is not site:
+            try:
+                pairs = tuple((r.index, self._owner_of[id(r.rule)]) for r in site.rules)
+            except KeyError:
+                raise ValueError("the site's rules were not all scanned here") from None
+            known = self._handovers[id(site)] = (site, pairs)
+        found = {**candidates, **guests}
+        return {index: found[owner] for index, owner in known[1] if owner in found}
 
 
 # Spaces of every kind fold to one plain space (and zero-width characters go) in the text the

@@ -67,9 +67,12 @@ class Document:
         return i not in self.deleted
 
 
-def scan(compiled: CompiledRules, doc: Document) -> tuple[dict[int, list[int]], dict[str, int]]:
-    """One pre-filter pass: candidate lines per rule index, and how many distinct
-    fingerprint lines of each source pack the text holds."""
+def scan(
+    compiled: CompiledRules, doc: Document
+) -> tuple[dict[int, list[int]], dict[str, int], dict[int, list[int]]]:
+    """One pre-filter pass: candidate lines per rule index, how many distinct fingerprint
+    lines of each source pack the text holds, and the candidate lines of the guest rules
+    (those of the site packs the fingerprints may pick; see CompiledRules.handover)."""
     candidates = compiled.scanner.lines(doc.text, doc.count)
     found: dict[str, int] = {}
     for owner in [owner for owner in candidates if owner < 0]:
@@ -78,7 +81,12 @@ def scan(compiled: CompiledRules, doc: Document) -> tuple[dict[int, list[int]], 
         distinct = {_normalize(doc.content(i)) for i in lines} & wanted
         if distinct:
             found[name] = len(distinct)
-    return candidates, found
+    guests: dict[int, list[int]] = {}
+    if compiled.guests:
+        size = len(compiled.rules)
+        for owner in [owner for owner in candidates if owner >= size]:
+            guests[owner] = candidates.pop(owner)
+    return candidates, found, guests
 
 
 def find_removals(
@@ -136,8 +144,7 @@ def _apply_beside_rules(
     removal (and, for a rule with triggers, only where they hit), until nothing more
     changes, so one run is as good as two."""
     allowed = {
-        r.index: set(candidates.get(r.index, ())) if _has_prefilter(r.rule) else None
-        for r in rules
+        r.index: set(candidates.get(r.index, ())) if _has_prefilter(r.rule) else None for r in rules
     }
     changed = True
     while changed:
