@@ -16,7 +16,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cleannews import Cleaner, apply_trace
-from cleannews.compiler import CompiledRules, scan_form, speedups
+from cleannews.compiler import (
+    CompiledRules,
+    HyperscanScanner,
+    RegexScanner,
+    scan_form,
+    speedups,
+)
 from cleannews.engine import Document, find_removals
 from cleannews.linetext import normalize_line
 from tests.corpus_cases import CORPUS, all_cases
@@ -76,16 +82,41 @@ def test_same_scanned_bytes(text: str) -> None:
     assert speedups.scan_bytes(text) == scan_form(text).encode("utf-8", "replace")
 
 
-@pytest.mark.parametrize("case", CASES[::7], ids=lambda c: c.id)
+def _reference_scanner() -> HyperscanScanner:
+    """What runs without the compiled engine: Hyperscan databases, matches mapped in Python."""
+    scanner = CLEANER._selection(None, None).compiled.scanner
+    return HyperscanScanner(scanner._literals_source, scanner._patterns_source)
+
+
+REFERENCE_SCANNER = _reference_scanner()
+SCANNED_TEXT = st.text() | st.sampled_from(CORPUS_LINES) | TRICKY | SCAN_TRAPS
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
 def test_same_candidate_lines(case) -> None:  # type: ignore[no-untyped-def]
+    """The compiled literal search finds exactly the (rule, line) pairs Hyperscan finds."""
     scanner = CLEANER._selection(None, None).compiled.scanner
     count = Document(case.input).count
-    fast = scanner.lines(case.input, count)
-    native, scanner._line_hits = scanner._line_hits, None
-    try:
-        assert fast == scanner.lines(case.input, count)
-    finally:
-        scanner._line_hits = native
+    assert scanner.lines(case.input, count) == REFERENCE_SCANNER.lines(case.input, count)
+
+
+@given(st.lists(SCANNED_TEXT, max_size=6).map("\n".join))
+def test_same_candidate_lines_on_generated_texts(text: str) -> None:
+    scanner = CLEANER._selection(None, None).compiled.scanner
+    count = Document(text).count
+    assert scanner.lines(text, count) == REFERENCE_SCANNER.lines(text, count)
+
+
+def test_literal_search_finds_overlapping_and_edge_occurrences() -> None:
+    """Literals of every length class (under 4 bytes, 4 to 7, 8 and more), overlapping,
+    at the very start and end of the text and across a line break."""
+    literals = [("ab", 0), ("abcd", 1), ("bcdabcda", 2), ("\nxy", 3), ("da", 4), ("a", 5)]
+    prefilter = speedups.Prefilter(literals, [])
+    text = "abcdabcda\nxy abcd\nbcdabcda"
+    found = prefilter.lines(text, 3)
+    reference = RegexScanner(literals, []).lines(text, 3)
+    assert found == reference
+    assert found == {0: [0, 1, 2], 1: [0, 1, 2], 2: [0, 2], 3: [1], 4: [0, 2], 5: [0, 1, 2]}
 
 
 def test_pure_python_engine_can_be_forced() -> None:

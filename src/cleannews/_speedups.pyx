@@ -12,7 +12,8 @@ verifier regexes and non-ASCII normalisation call back into Python.
 
 from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
 from libc.stdlib cimport qsort
-from libc.stdint cimport int64_t
+from libc.stdint cimport int64_t, uint32_t, uint64_t
+from libc.string cimport memcmp, memcpy, memset
 
 from cleannews import linetext as _linetext
 from cleannews import model as _model
@@ -795,9 +796,412 @@ cdef tuple _take_space(str line, Py_ssize_t start, Py_ssize_t end):
     return start, end
 
 
-# ---------------------------------------------------------------- pre-filter hits to lines
+# ---------------------------------------------------------------- the pre-filter
 
 cdef int64_t OWNER_BIAS = 1 << 20  # fingerprint owners are negative
+
+cdef extern from *:
+    """
+    /* The literal search of Prefilter, in plain C: one pass, no Python object per hit. */
+    typedef struct {
+        uint64_t* bitmap;       /* bit per window hash: rejects almost every position at once */
+        uint64_t* slot_window;  /* open addressing, keyed by the exact window */
+        int* slot_first;        /* the group's first index into `grouped`; -1: empty slot */
+        int* slot_count;
+        uint64_t slot_mask;
+        int* grouped;           /* literal ids, grouped by window */
+    } cn_table;
+
+    typedef struct {
+        const unsigned char* blob;  /* every literal's bytes, back to back */
+        int* start;
+        int* length;
+        int* offset;                /* where the literal's window starts in it */
+        int* owner;
+        int* newlines;              /* line breaks from the window to the literal's last byte */
+        cn_table tables[2];         /* four-byte windows, eight-byte windows */
+        int short_first[257];       /* literals under four bytes, by first byte */
+        int* short_ids;
+    } cn_literals;
+
+    typedef struct {
+        int64_t* keys;  /* (owner + CN_OWNER_BIAS) << 32 | line */
+        Py_ssize_t n, cap;
+    } cn_keys;
+
+    #define CN_BITMAP_BITS 18
+    #define CN_OWNER_BIAS ((int64_t)1 << 20)
+
+    static inline uint64_t cn_mix(uint64_t window) { return window * 0x9E3779B97F4A7C15ULL; }
+
+    static int cn_push(cn_keys* keys, int owner, Py_ssize_t line) {
+        if (keys->n == keys->cap) {
+            Py_ssize_t cap = keys->cap ? 2 * keys->cap : 64;
+            int64_t* grown = (int64_t*)PyMem_Realloc(keys->keys, cap * sizeof(int64_t));
+            if (grown == NULL) return -1;
+            keys->keys = grown;
+            keys->cap = cap;
+        }
+        keys->keys[keys->n++] = (((int64_t)owner + CN_OWNER_BIAS) << 32) | (int64_t)line;
+        return 0;
+    }
+
+    /* Note literal i if it occurs at `start`; `line`: the line breaks before its window. */
+    static inline int cn_try(const cn_literals* lits, const unsigned char* data, Py_ssize_t n,
+                             Py_ssize_t start, int i, Py_ssize_t line, Py_ssize_t count,
+                             cn_keys* keys) {
+        Py_ssize_t at;
+        if (start < 0 || start + lits->length[i] > n) return 0;
+        if (memcmp(data + start, lits->blob + lits->start[i], lits->length[i]) != 0) return 0;
+        at = line + lits->newlines[i] - 1;  /* the scan form opens with a line break */
+        if (at < 0 || at >= count) return 0;
+        return cn_push(keys, lits->owner[i], at);
+    }
+
+    static inline int cn_bit_set(const cn_table* table, uint64_t mixed) {
+        uint32_t bit = (uint32_t)(mixed >> (64 - CN_BITMAP_BITS));
+        return (table->bitmap[bit >> 6] >> (bit & 63)) & 1;
+    }
+
+    /* Compare the literals behind `window` (whose bit is set) at position p. */
+    static int cn_probe(const cn_literals* lits, const cn_table* table, uint64_t window,
+                        uint64_t mixed, const unsigned char* data, Py_ssize_t n, Py_ssize_t p,
+                        Py_ssize_t line, Py_ssize_t count, cn_keys* keys) {
+        uint64_t slot = (mixed >> 32) & table->slot_mask;
+        int k, end;
+        while (table->slot_first[slot] >= 0 && table->slot_window[slot] != window)
+            slot = (slot + 1) & table->slot_mask;
+        if (table->slot_first[slot] < 0) return 0;
+        end = table->slot_first[slot] + table->slot_count[slot];
+        for (k = table->slot_first[slot]; k < end; k++) {
+            int i = table->grouped[k];
+            if (cn_try(lits, data, n, p - lits->offset[i], i, line, count, keys) < 0) return -1;
+        }
+        return 0;
+    }
+
+    static int cn_find(const cn_literals* lits, const unsigned char* data, Py_ssize_t n,
+                       Py_ssize_t count, cn_keys* keys) {
+        const cn_table* by4 = &lits->tables[0];
+        const cn_table* by8 = &lits->tables[1];
+        Py_ssize_t p, line = 0, stop8 = n - 8;
+        uint64_t w8, w4, m8, m4;
+        uint32_t w;
+        int k;
+        for (p = 0; p < n; p++) {
+            unsigned char c = data[p];
+            if (lits->short_first[c] != lits->short_first[c + 1]) {
+                for (k = lits->short_first[c]; k < lits->short_first[c + 1]; k++)
+                    if (cn_try(lits, data, n, p, lits->short_ids[k], line, count, keys) < 0)
+                        return -1;
+            }
+            if (p <= stop8) {
+                memcpy(&w8, data + p, 8);
+                m8 = cn_mix(w8);
+                if (cn_bit_set(by8, m8) && cn_probe(lits, by8, w8, m8, data, n, p, line, count, keys) < 0)
+                    return -1;
+                w4 = w8 & 0xFFFFFFFFULL;
+            } else if (p + 4 <= n) {
+                memcpy(&w, data + p, 4);
+                w4 = w;
+            } else {
+                line += c == 10;
+                continue;
+            }
+            m4 = cn_mix(w4);
+            if (cn_bit_set(by4, m4) && cn_probe(lits, by4, w4, m4, data, n, p, line, count, keys) < 0)
+                return -1;
+            line += c == 10;
+        }
+        return 0;
+    }
+
+    /* The table's slot and bitmap bit for a window, as cn_probe looks them up. */
+    static inline uint64_t cn_slot(uint64_t window, uint64_t mask) { return (cn_mix(window) >> 32) & mask; }
+    static inline uint32_t cn_bit(uint64_t window) { return (uint32_t)(cn_mix(window) >> (64 - CN_BITMAP_BITS)); }
+    """
+    ctypedef struct cn_table:
+        uint64_t* bitmap
+        uint64_t* slot_window
+        int* slot_first
+        int* slot_count
+        uint64_t slot_mask
+        int* grouped
+    ctypedef struct cn_literals:
+        const unsigned char* blob
+        int* start
+        int* length
+        int* offset
+        int* owner
+        int* newlines
+        cn_table tables[2]
+        int short_first[257]
+        int* short_ids
+    ctypedef struct cn_keys:
+        int64_t* keys
+        Py_ssize_t n
+        Py_ssize_t cap
+    int CN_BITMAP_BITS
+    int cn_push(cn_keys* keys, int owner, Py_ssize_t line)
+    int cn_find(const cn_literals* lits, const unsigned char* data, Py_ssize_t n,
+                Py_ssize_t count, cn_keys* keys)
+    uint64_t cn_slot(uint64_t window, uint64_t mask)
+    uint32_t cn_bit(uint64_t window)
+
+
+cdef enum:
+    SHORT_WINDOW = 4    # bytes a literal of 4 to 7 bytes is found by
+    LONG_WINDOW = 8     # bytes a longer literal is found by
+
+
+cdef class _Keys:
+    """(owner, line) pairs packed in int64s, gathered without a Python object per pair."""
+
+    cdef cn_keys c
+
+    def __dealloc__(self):
+        PyMem_Free(self.c.keys)
+
+    cdef int push(self, int owner, Py_ssize_t line) except -1:
+        if cn_push(&self.c, owner, line) < 0:
+            raise MemoryError()
+        return 0
+
+    cdef dict grouped(self):
+        """{owner: sorted distinct lines}, owners in ascending order."""
+        cdef dict out = {}
+        cdef list current = None
+        cdef int64_t last = -1, key
+        cdef Py_ssize_t m
+        qsort(self.c.keys, self.c.n, sizeof(int64_t), _compare_keys)
+        for m in range(self.c.n):
+            key = self.c.keys[m]
+            if key == last:
+                continue
+            if last < 0 or (key >> 32) != (last >> 32):
+                current = out[<int>((key >> 32) - OWNER_BIAS)] = []
+            last = key
+            current.append(<Py_ssize_t>(key & 0xFFFFFFFF))
+        return out
+
+
+cdef int _compare_keys(const void* a, const void* b) noexcept nogil:
+    cdef int64_t x = (<const int64_t*>a)[0], y = (<const int64_t*>b)[0]
+    return (x > y) - (x < y)
+
+
+cdef double _frequency(unsigned char c) noexcept:
+    """How often a byte turns up in news text, roughly (per byte of UTF-8)."""
+    if c == 0x20:
+        return 0.15
+    if c in b"etaoinsr":
+        return 0.06
+    if c in b"hld":
+        return 0.04
+    if c in b"cumwfgypbvk":
+        return 0.02
+    if 0x61 <= c <= 0x7A:
+        return 0.005
+    if c >= 0xC0:  # UTF-8 lead bytes repeat through a script
+        return 0.03
+    if c >= 0x80:
+        return 0.01 if c == 0x80 else 0.005
+    if c == 0x0A or c == 0x2C or c == 0x2E:
+        return 0.01
+    return 0.003  # digits, other punctuation
+
+
+def _window_offset(bytes data, Py_ssize_t width, dict taken):
+    """The offset of the window of `width` bytes that `data` is found through: the one where
+    the fewest comparisons are expected, the chance of meeting the window in news text times
+    the literals already behind it (so that the shared opening of many literals, "\\n• "
+    say, does not make one long list to compare)."""
+    best, best_cost = 0, None
+    for offset in range(len(data) - width + 1):
+        window = data[offset:offset + width]
+        cost = 1.0 + len(taken.get(window, ()))
+        for c in window:
+            cost *= _frequency(c)
+        if best_cost is None or cost < best_cost:
+            best, best_cost = offset, cost
+    return best
+
+
+cdef int _fill_table(cn_table* table, dict groups) except -1:
+    """Lay out {window bytes: [literal ids]} as a table (freed by _free_table)."""
+    cdef Py_ssize_t slots = 16, i, k = 0, total = 0
+    cdef uint64_t window, slot
+    cdef uint32_t bit
+    for ids in groups.values():
+        total += len(ids)
+    while slots < 2 * len(groups):
+        slots *= 2
+    table.slot_mask = slots - 1
+    table.bitmap = <uint64_t*>PyMem_Malloc((1 << CN_BITMAP_BITS) // 8)
+    table.slot_window = <uint64_t*>PyMem_Malloc(slots * sizeof(uint64_t))
+    table.slot_first = <int*>PyMem_Malloc(slots * sizeof(int))
+    table.slot_count = <int*>PyMem_Malloc(slots * sizeof(int))
+    table.grouped = <int*>PyMem_Malloc(max(total, 1) * sizeof(int))
+    if (table.bitmap == NULL or table.slot_window == NULL or table.slot_first == NULL
+            or table.slot_count == NULL or table.grouped == NULL):
+        raise MemoryError()
+    memset(table.bitmap, 0, (1 << CN_BITMAP_BITS) // 8)
+    for i in range(slots):
+        table.slot_first[i] = -1
+    for key, ids in groups.items():
+        window = <uint64_t>int.from_bytes(key, "little")
+        slot = cn_slot(window, table.slot_mask)
+        while table.slot_first[slot] >= 0:
+            slot = (slot + 1) & table.slot_mask
+        table.slot_window[slot], table.slot_first[slot], table.slot_count[slot] = window, k, len(ids)
+        for i in ids:
+            table.grouped[k] = i
+            k += 1
+        bit = cn_bit(window)
+        table.bitmap[bit >> 6] |= (<uint64_t>1) << (bit & 63)
+    return 0
+
+
+cdef void _free_table(cn_table* table) noexcept:
+    PyMem_Free(table.bitmap)
+    PyMem_Free(table.slot_window)
+    PyMem_Free(table.slot_first)
+    PyMem_Free(table.slot_count)
+    PyMem_Free(table.grouped)
+
+
+cdef class Prefilter:
+    """The pre-filter in C: every occurrence of the literals in one pass over the scan form,
+    plus the matches of a Hyperscan pattern database, as candidate lines per owner.
+
+    A literal of eight bytes or more is found through an eight-byte window of its own, one
+    of four to seven bytes through a four-byte window, each where it is rare in news text
+    (a bitmap of window hashes rejects almost every position at once); shorter literals are
+    listed by their first byte.
+    """
+
+    cdef bytes blob
+    cdef cn_literals lits
+    cdef int* pattern_owners
+    cdef Py_ssize_t n_patterns
+
+    def __cinit__(self, literals, pattern_owners):
+        """`literals`: (text as compiler.literal_form gives it, owner); `pattern_owners`:
+        the owner of each pattern of the Hyperscan database passed to `lines`."""
+        cdef Py_ssize_t i, k, size, width
+        memset(&self.lits, 0, sizeof(cn_literals))
+        encoded = [(lit.encode("utf-8", "replace"), owner) for lit, owner in literals]
+        encoded = [(data, owner) for data, owner in encoded if data]
+        self.n_patterns = len(pattern_owners)
+        size = max(len(encoded), 1)
+        self.lits.start = <int*>PyMem_Malloc(size * sizeof(int))
+        self.lits.length = <int*>PyMem_Malloc(size * sizeof(int))
+        self.lits.offset = <int*>PyMem_Malloc(size * sizeof(int))
+        self.lits.owner = <int*>PyMem_Malloc(size * sizeof(int))
+        self.lits.newlines = <int*>PyMem_Malloc(size * sizeof(int))
+        self.lits.short_ids = <int*>PyMem_Malloc(size * sizeof(int))
+        self.pattern_owners = <int*>PyMem_Malloc(max(self.n_patterns, 1) * sizeof(int))
+        if (self.lits.start == NULL or self.lits.length == NULL or self.lits.offset == NULL
+                or self.lits.owner == NULL or self.lits.newlines == NULL
+                or self.lits.short_ids == NULL or self.pattern_owners == NULL):
+            raise MemoryError()
+        for i in range(self.n_patterns):
+            self.pattern_owners[i] = pattern_owners[i]
+        groups = ({}, {})
+        by_first = [[] for _ in range(256)]
+        pos = 0
+        for i, (data, owner) in enumerate(encoded):
+            self.lits.start[i], self.lits.length[i], self.lits.owner[i] = pos, len(data), owner
+            pos += len(data)
+            offset = 0
+            if len(data) >= SHORT_WINDOW:
+                k = 1 if len(data) >= LONG_WINDOW else 0
+                width = LONG_WINDOW if k else SHORT_WINDOW
+                offset = _window_offset(data, width, groups[k])
+                groups[k].setdefault(data[offset:offset + width], []).append(i)
+            else:
+                by_first[data[0]].append(i)
+            self.lits.offset[i] = offset
+            self.lits.newlines[i] = data.count(b"\n", offset, len(data) - 1)
+        self.blob = b"".join(data for data, _ in encoded)
+        self.lits.blob = <const unsigned char*>self.blob
+        k = 0
+        for b in range(256):
+            self.lits.short_first[b] = k
+            for i in by_first[b]:
+                self.lits.short_ids[k] = i
+                k += 1
+        self.lits.short_first[256] = k
+        _fill_table(&self.lits.tables[0], groups[0])
+        _fill_table(&self.lits.tables[1], groups[1])
+
+    def __dealloc__(self):
+        PyMem_Free(self.lits.start)
+        PyMem_Free(self.lits.length)
+        PyMem_Free(self.lits.offset)
+        PyMem_Free(self.lits.owner)
+        PyMem_Free(self.lits.newlines)
+        PyMem_Free(self.lits.short_ids)
+        PyMem_Free(self.pattern_owners)
+        _free_table(&self.lits.tables[0])
+        _free_table(&self.lits.tables[1])
+
+    def lines(self, str text, Py_ssize_t count, object pattern_db=None, object scratch=None,
+              list pattern_hits=None):
+        """{owner: sorted candidate lines below `count`} for `text`: the literals, then the
+        patterns, either from `pattern_db` (Hyperscan, over the text's UTF-8) or as given
+        in `pattern_hits` ((owner, line) pairs found by another engine)."""
+        cdef _Keys keys = _Keys()
+        cdef bytes folded = scan_bytes(text)
+        cdef _Matches matches
+        if cn_find(&self.lits, <const unsigned char*>folded, len(folded), count, &keys.c) < 0:
+            raise MemoryError()
+        if pattern_db is not None and self.n_patterns:
+            encoded = text.encode("utf-8", "replace")
+            matches = _Matches()
+            pattern_db.scan(encoded, match_event_handler=on_match, context=matches, scratch=scratch)
+            self._add_pattern_matches(matches, encoded, count, keys)
+        if pattern_hits:
+            for owner, line in pattern_hits:
+                if 0 <= line < count:
+                    keys.push(owner, line)
+        return keys.grouped()
+
+    cdef int _add_pattern_matches(
+        self, _Matches matches, bytes encoded, Py_ssize_t count, _Keys keys
+    ) except -1:
+        """Each match on the line of its last byte (found by bisecting the line breaks)."""
+        cdef const unsigned char* data = encoded
+        cdef Py_ssize_t size = len(encoded), m, lo, hi, mid, newlines = 0
+        cdef Py_ssize_t* breaks
+        if matches.n == 0:
+            return 0
+        for m in range(size):
+            newlines += data[m] == 10
+        breaks = <Py_ssize_t*>PyMem_Malloc((newlines + 1) * sizeof(Py_ssize_t))
+        if breaks == NULL:
+            raise MemoryError()
+        newlines = 0
+        for m in range(size):
+            if data[m] == 10:
+                breaks[newlines] = m
+                newlines += 1
+        try:
+            for m in range(matches.n):
+                if matches.ends[m] == 0 or matches.ids[m] >= <unsigned int>self.n_patterns:
+                    continue
+                lo, hi = 0, newlines
+                while lo < hi:
+                    mid = (lo + hi) // 2
+                    if breaks[mid] < <Py_ssize_t>matches.ends[m] - 1:
+                        lo = mid + 1
+                    else:
+                        hi = mid
+                if lo < count:
+                    keys.push(self.pattern_owners[matches.ids[m]], lo)
+        finally:
+            PyMem_Free(breaks)
+        return 0
 
 
 cdef class _Matches:
@@ -848,117 +1252,6 @@ def on_match(
     return 0
 
 
-cdef int _compare_keys(const void* a, const void* b) noexcept nogil:
-    cdef int64_t x = (<const int64_t*>a)[0], y = (<const int64_t*>b)[0]
-    return (x > y) - (x < y)
-
-
-cdef class LineHits:
-    """Turns the matches of a literal and a pattern database into candidate lines per owner
-    (rule index, or -1 - k for the fingerprints of source pack k)."""
-
-    cdef int* owners[2]
-    cdef Py_ssize_t sizes[2]
-
-    def __cinit__(self, literal_owners, pattern_owners):
-        cdef Py_ssize_t k, i
-        for k, owners in enumerate((literal_owners, pattern_owners)):
-            self.sizes[k] = len(owners)
-            self.owners[k] = <int*>PyMem_Malloc(max(self.sizes[k], 1) * sizeof(int))
-            if self.owners[k] == NULL:
-                raise MemoryError()
-            for i in range(self.sizes[k]):
-                self.owners[k][i] = owners[i]
-
-    def __dealloc__(self):
-        PyMem_Free(self.owners[0])
-        PyMem_Free(self.owners[1])
-
-    def lines(self, list scans, Py_ssize_t count):
-        """`scans`: (database, scratch, data, lines before data's first line) for the literal
-        database and then the pattern one, either None. Returns {owner: sorted lines}."""
-        cdef list runs = []
-        cdef Py_ssize_t total = 0, k, m, lo, hi, mid, line, n_keys = 0, newlines
-        cdef _Matches matches
-        cdef const unsigned char* data
-        cdef Py_ssize_t size, shift
-        cdef Py_ssize_t* breaks
-        cdef int64_t* keys
-        cdef int owner, current_owner = 0
-        for k in range(2):
-            item = scans[k]
-            if item is None:
-                runs.append(None)
-                continue
-            database, scratch, payload, shift = item
-            matches = _Matches()
-            database.scan(payload, match_event_handler=on_match, context=matches, scratch=scratch)
-            runs.append(matches)
-            total += matches.n
-        if total == 0:
-            return {}
-        keys = <int64_t*>PyMem_Malloc(total * sizeof(int64_t))
-        if keys == NULL:
-            raise MemoryError()
-        try:
-            for k in range(2):
-                if runs[k] is None:
-                    continue
-                matches = <_Matches>runs[k]
-                if matches.n == 0:
-                    continue
-                payload = (<tuple>scans[k])[2]
-                shift = (<tuple>scans[k])[3]
-                data = <const unsigned char*>(<bytes>payload)
-                size = len(<bytes>payload)
-                newlines = 0
-                for m in range(size):
-                    newlines += data[m] == 10
-                breaks = <Py_ssize_t*>PyMem_Malloc((newlines + 1) * sizeof(Py_ssize_t))
-                if breaks == NULL:
-                    raise MemoryError()  # keys are freed below; nothing else is held
-                newlines = 0
-                for m in range(size):
-                    if data[m] == 10:
-                        breaks[newlines] = m
-                        newlines += 1
-                for m in range(matches.n):
-                    if matches.ids[m] >= <unsigned int>self.sizes[k] or matches.ends[m] == 0:
-                        continue
-                    # Line of the match's last byte: the line breaks before it.
-                    lo, hi = 0, newlines
-                    while lo < hi:
-                        mid = (lo + hi) // 2
-                        if breaks[mid] < <Py_ssize_t>matches.ends[m] - 1:
-                            lo = mid + 1
-                        else:
-                            hi = mid
-                    line = lo - shift
-                    if line < 0 or line >= count:
-                        continue
-                    owner = self.owners[k][matches.ids[m]]
-                    keys[n_keys] = ((owner + OWNER_BIAS) << 32) | line
-                    n_keys += 1
-                PyMem_Free(breaks)
-            qsort(keys, n_keys, sizeof(int64_t), _compare_keys)
-            out = {}
-            current = None
-            last_key = -1
-            for m in range(n_keys):
-                if keys[m] == last_key:
-                    continue
-                last_key = keys[m]
-                owner = <int>((keys[m] >> 32) - OWNER_BIAS)
-                line = <Py_ssize_t>(keys[m] & 0xFFFFFFFF)
-                if current is None or owner != current_owner:
-                    current_owner = owner
-                    current = out[owner] = []
-                current.append(line)
-            return out
-        finally:
-            PyMem_Free(keys)
-
-
 def normalize_line(str line):
     """linetext.normalize_line as the compiled engine computes it (exposed for the parity
     tests)."""
@@ -975,8 +1268,8 @@ cdef inline bint _folds_to_space(Py_UCS4 c) noexcept:
 
 def scan_bytes(str text):
     """compiler.scan_form(text).encode("utf-8", "replace"), in one pass: a line break in
-    front, spaces of every kind folded to one, zero-width characters dropped and, beyond
-    ASCII, lower-cased ("ı" and "i" + combining dot folded to "i", final sigma to sigma)."""
+    front, spaces of every kind folded to one, zero-width characters dropped, lower-cased
+    ("ı" and "i" + combining dot folded to "i", final sigma to sigma)."""
     cdef bint ascii = text.isascii()
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0, out = 1
     cdef int kind = PyUnicode_KIND(text)
@@ -985,7 +1278,7 @@ def scan_bytes(str text):
     cdef bint space = False
     cdef unsigned char* buf
     if ascii and u"\t" not in text and u"  " not in text:
-        return b"\n" + text.encode("ascii")  # nothing to fold
+        return (b"\n" + text.encode("ascii")).lower()  # nothing else to fold
     buf = <unsigned char*>PyMem_Malloc(4 * n + 1)
     if buf == NULL:
         raise MemoryError()
@@ -1002,7 +1295,7 @@ def scan_bytes(str text):
                     buf[out] = 0x20
                 else:
                     space = False
-                    if not ascii and 0x41 <= c <= 0x5A:
+                    if 0x41 <= c <= 0x5A:
                         c = <Py_UCS4>(<unsigned int>c + 32)
                     if c == 0x69 and not ascii and i < n and PyUnicode_READ(kind, data, i) == 0x307:
                         i += 1  # "i" + combining dot folds to "i"

@@ -284,11 +284,12 @@ _SPACE_RUN = re.compile(" {2,}")
 
 def scan_form(text: str) -> str:
     """The text as literals are searched in: spaces folded, a line break in front (so a
-    literal may ask for the start of a line with a leading line break), and, beyond ASCII,
-    lower-cased (Hyperscan's caseless matching knows only ASCII letters). None of this
-    adds or removes a line break, so line numbers stay true."""
+    literal may ask for the start of a line with a leading line break), and lower-cased.
+    None of this adds or removes a line break, so line numbers stay true."""
     present = ["\t"] if "\t" in text else []
-    if not text.isascii():
+    if text.isascii():
+        text = text.lower()
+    else:
         present = [char for char in _FOLD if char in text]
         text = _fold_case_variants(text.lower())
     for char in present:
@@ -298,19 +299,16 @@ def scan_form(text: str) -> str:
     return "\n" + text
 
 
-def _encoded_scan_form(text: str) -> bytes:
-    return scan_form(text).encode("utf-8", "replace")
-
-
-# What the literal database scans; the compiled module makes the same bytes in one pass.
-_scan_bytes = speedups.scan_bytes if speedups is not None else _encoded_scan_form
 
 
 def make_scanner(
     literals: Sequence[tuple[str, int]], patterns: Sequence[tuple[str, int]]
 ) -> Scanner:
-    """Hyperscan if it is installed and works here; else an Aho-Corasick automaton
-    (pyahocorasick, for platforms without Hyperscan wheels); else pure Python."""
+    """The compiled pre-filter when the extension is built; else Hyperscan if it is
+    installed and works here; else an Aho-Corasick automaton (pyahocorasick, for platforms
+    without Hyperscan wheels); else pure Python. All find the same lines."""
+    if speedups is not None:
+        return NativeScanner(literals, patterns)
     try:
         return HyperscanScanner(literals, patterns)
     except ImportError:
@@ -319,6 +317,44 @@ def make_scanner(
         return AhoCorasickScanner(literals, patterns)
     except ImportError:
         return RegexScanner(literals, patterns)
+
+
+class NativeScanner:
+    """Literals found by the compiled multi-literal matcher (no call back into Python per
+    match); trigger patterns by a Hyperscan database, or by `regex` where Hyperscan has no
+    wheels."""
+
+    def __init__(self, literals: Sequence[tuple[str, int]], patterns: Sequence[tuple[str, int]]):
+        self._literals_source, self._patterns_source = list(literals), list(patterns)
+        self._prefilter = speedups.Prefilter(literals, [owner for _, owner in patterns])
+        self._local = threading.local()
+        self._pattern_db: Any = None
+        self._regexes: list[tuple[Pattern, int]] = []
+        if not patterns:
+            return
+        try:
+            import hyperscan  # noqa: PLC0415 - optional: the regex fallback covers the rest
+        except ImportError:
+            self._regexes = [(fast_pattern(f"(?m){p}"), owner) for p, owner in patterns]
+            return
+        self._hs = hyperscan
+        self._pattern_db = _pattern_database(patterns)
+
+    def lines(self, text: str, count: int) -> dict[int, list[int]]:
+        if self._pattern_db is not None:
+            scratch = getattr(self._local, "scratch", None)
+            if scratch is None:
+                scratch = self._local.scratch = self._hs.Scratch(self._pattern_db)
+            return self._prefilter.lines(text, count, self._pattern_db, scratch)  # type: ignore[no-any-return]
+        hits = None
+        if self._regexes:
+            breaks = _breaks(text)
+            hits = [
+                (owner, bisect_left(breaks, match.start()))
+                for pattern, owner in self._regexes
+                for match in pattern.finditer(text)
+            ]
+        return self._prefilter.lines(text, count, None, None, hits)  # type: ignore[no-any-return]
 
 
 class RegexScanner:
@@ -386,22 +422,13 @@ class HyperscanScanner:
         self._literals_source, self._patterns_source = list(literals), list(patterns)
         self._literal_owners = [owner for _, owner in literals]
         self._pattern_owners = [owner for _, owner in patterns]
-        self._line_hits = (
-            speedups.LineHits(self._literal_owners, self._pattern_owners)
-            if speedups is not None
-            else None
-        )
         self._literal_db = self._pattern_db = None
         if literals:
             self._literal_db = _database(
                 [lit for lit, _ in literals], hyperscan.HS_FLAG_CASELESS, literal=True
             )
         if patterns:
-            self._pattern_db = _database(
-                [p for p, _ in patterns],
-                hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP | hyperscan.HS_FLAG_MULTILINE,
-                literal=False,
-            )
+            self._pattern_db = _pattern_database(patterns)
 
     def _scratches(self):  # type: ignore[no-untyped-def]
         scratches = getattr(self._local, "scratches", None)
@@ -415,15 +442,13 @@ class HyperscanScanner:
     def lines(self, text: str, count: int) -> dict[int, list[int]]:
         literal_scratch, pattern_scratch = self._scratches()
         scans = [
-            (self._literal_db, literal_scratch, _scan_bytes(text), 1)
+            (self._literal_db, literal_scratch, scan_form(text).encode("utf-8", "replace"), 1)
             if literal_scratch is not None
             else None,
             (self._pattern_db, pattern_scratch, text.encode("utf-8", "replace"), 0)
             if pattern_scratch is not None
             else None,
         ]
-        if self._line_hits is not None:
-            return self._line_hits.lines(scans, count)
         out: set[tuple[int, int]] = set()
         for scan, owners in zip(scans, (self._literal_owners, self._pattern_owners), strict=True):
             if scan is None:
@@ -434,6 +459,15 @@ class HyperscanScanner:
             breaks = _breaks(data)
             out.update((owners[i], bisect_left(breaks, end - 1) - shift) for i, end in hits)
         return _grouped(out, count)
+
+
+def _pattern_database(patterns: Sequence[tuple[str, int]]) -> Any:
+    """The trigger patterns in one Hyperscan database: UTF-8, Unicode classes, `^` and `$`
+    at every line."""
+    import hyperscan  # noqa: PLC0415
+
+    flags = hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP | hyperscan.HS_FLAG_MULTILINE
+    return _database([p for p, _ in patterns], flags, literal=False)
 
 
 def _database(expressions: list[str], flags: int, literal: bool) -> Any:
