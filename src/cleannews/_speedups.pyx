@@ -15,6 +15,8 @@ from libc.stdlib cimport qsort
 from libc.stdint cimport int64_t, uint32_t, uint64_t
 from libc.string cimport memcmp, memcpy, memset
 
+from operator import itemgetter
+
 from cleannews import linetext as _linetext
 from cleannews import model as _model
 from cleannews.linetext import _is_edge
@@ -565,12 +567,12 @@ cdef class NativeEngine:
         verifier = self._verifier(index)
         if verifier is None:
             return 0
-        found = [(m.start(), m.end()) for m in verifier.finditer(line) if m.end() > m.start()]
+        found = [m.span() for m in verifier.finditer(line) if m.end() > m.start()]
         if not found:
             return 0
         spans = doc.spans.setdefault(i, [])
         for start, end in found:
-            if all(end <= s or start >= e for s, e, _ in spans):
+            if _clear_of(spans, start, end):
                 spans.append((start, end, index))
         spans.sort(key=_first)
         rest, pos = [], 0
@@ -781,8 +783,16 @@ cdef class NativeEngine:
         return doc.owner[k]
 
 
-def _first(item):
-    return item[0]
+_first = itemgetter(0)
+
+
+cdef bint _clear_of(list spans, Py_ssize_t start, Py_ssize_t end):
+    """Whether [start, end) overlaps none of `spans` ((start, end, rule) triples)."""
+    cdef Py_ssize_t s, e
+    for s, e, _ in spans:
+        if not (end <= s or start >= e):
+            return False
+    return True
 
 
 cdef tuple _take_space(str line, Py_ssize_t start, Py_ssize_t end):
@@ -805,6 +815,7 @@ cdef extern from *:
     /* The literal search of Prefilter, in plain C: one pass, no Python object per hit. */
     typedef struct {
         uint64_t* bitmap;       /* bit per window hash: rejects almost every position at once */
+        int shift;              /* 64 - log2(bits in the bitmap) */
         uint64_t* slot_window;  /* open addressing, keyed by the exact window */
         int* slot_first;        /* the group's first index into `grouped`; -1: empty slot */
         int* slot_count;
@@ -819,7 +830,9 @@ cdef extern from *:
         int* offset;                /* where the literal's window starts in it */
         int* owner;
         int* newlines;              /* line breaks from the window to the literal's last byte */
-        cn_table tables[2];         /* four-byte windows, eight-byte windows */
+        cn_table tables[4];         /* four-byte windows, eight-byte windows; the same for
+                                       literals that open with a line break, probed only
+                                       at line breaks with the window at their start */
         int short_first[257];       /* literals under four bytes, by first byte */
         int* short_ids;
     } cn_literals;
@@ -829,7 +842,6 @@ cdef extern from *:
         Py_ssize_t n, cap;
     } cn_keys;
 
-    #define CN_BITMAP_BITS 18
     #define CN_OWNER_BIAS ((int64_t)1 << 20)
 
     static inline uint64_t cn_mix(uint64_t window) { return window * 0x9E3779B97F4A7C15ULL; }
@@ -859,7 +871,7 @@ cdef extern from *:
     }
 
     static inline int cn_bit_set(const cn_table* table, uint64_t mixed) {
-        uint32_t bit = (uint32_t)(mixed >> (64 - CN_BITMAP_BITS));
+        uint32_t bit = (uint32_t)(mixed >> table->shift);
         return (table->bitmap[bit >> 6] >> (bit & 63)) & 1;
     }
 
@@ -884,10 +896,12 @@ cdef extern from *:
                        Py_ssize_t count, cn_keys* keys) {
         const cn_table* by4 = &lits->tables[0];
         const cn_table* by8 = &lits->tables[1];
+        const cn_table* line4 = &lits->tables[2];
+        const cn_table* line8 = &lits->tables[3];
         Py_ssize_t p, line = 0, stop8 = n - 8;
-        uint64_t w8, w4, m8, m4;
+        uint64_t w8 = 0, w4, m8, m4;
         uint32_t w;
-        int k;
+        int k, has8;
         for (p = 0; p < n; p++) {
             unsigned char c = data[p];
             if (lits->short_first[c] != lits->short_first[c + 1]) {
@@ -895,11 +909,9 @@ cdef extern from *:
                     if (cn_try(lits, data, n, p, lits->short_ids[k], line, count, keys) < 0)
                         return -1;
             }
-            if (p <= stop8) {
+            has8 = p <= stop8;
+            if (has8) {
                 memcpy(&w8, data + p, 8);
-                m8 = cn_mix(w8);
-                if (cn_bit_set(by8, m8) && cn_probe(lits, by8, w8, m8, data, n, p, line, count, keys) < 0)
-                    return -1;
                 w4 = w8 & 0xFFFFFFFFULL;
             } else if (p + 4 <= n) {
                 memcpy(&w, data + p, 4);
@@ -907,6 +919,21 @@ cdef extern from *:
             } else {
                 line += c == 10;
                 continue;
+            }
+            if (c == 10) {
+                if (has8) {
+                    m8 = cn_mix(w8);
+                    if (cn_bit_set(line8, m8) && cn_probe(lits, line8, w8, m8, data, n, p, line, count, keys) < 0)
+                        return -1;
+                }
+                m4 = cn_mix(w4);
+                if (cn_bit_set(line4, m4) && cn_probe(lits, line4, w4, m4, data, n, p, line, count, keys) < 0)
+                    return -1;
+            }
+            if (has8) {
+                m8 = cn_mix(w8);
+                if (cn_bit_set(by8, m8) && cn_probe(lits, by8, w8, m8, data, n, p, line, count, keys) < 0)
+                    return -1;
             }
             m4 = cn_mix(w4);
             if (cn_bit_set(by4, m4) && cn_probe(lits, by4, w4, m4, data, n, p, line, count, keys) < 0)
@@ -918,10 +945,11 @@ cdef extern from *:
 
     /* The table's slot and bitmap bit for a window, as cn_probe looks them up. */
     static inline uint64_t cn_slot(uint64_t window, uint64_t mask) { return (cn_mix(window) >> 32) & mask; }
-    static inline uint32_t cn_bit(uint64_t window) { return (uint32_t)(cn_mix(window) >> (64 - CN_BITMAP_BITS)); }
+    static inline uint32_t cn_bit(uint64_t window, int shift) { return (uint32_t)(cn_mix(window) >> shift); }
     """
     ctypedef struct cn_table:
         uint64_t* bitmap
+        int shift
         uint64_t* slot_window
         int* slot_first
         int* slot_count
@@ -934,19 +962,18 @@ cdef extern from *:
         int* offset
         int* owner
         int* newlines
-        cn_table tables[2]
+        cn_table tables[4]
         int short_first[257]
         int* short_ids
     ctypedef struct cn_keys:
         int64_t* keys
         Py_ssize_t n
         Py_ssize_t cap
-    int CN_BITMAP_BITS
     int cn_push(cn_keys* keys, int owner, Py_ssize_t line)
     int cn_find(const cn_literals* lits, const unsigned char* data, Py_ssize_t n,
                 Py_ssize_t count, cn_keys* keys)
     uint64_t cn_slot(uint64_t window, uint64_t mask)
-    uint32_t cn_bit(uint64_t window)
+    uint32_t cn_bit(uint64_t window, int shift)
 
 
 cdef enum:
@@ -1029,15 +1056,20 @@ def _window_offset(bytes data, Py_ssize_t width, dict taken):
 
 cdef int _fill_table(cn_table* table, dict groups) except -1:
     """Lay out {window bytes: [literal ids]} as a table (freed by _free_table)."""
-    cdef Py_ssize_t slots = 16, i, k = 0, total = 0
+    cdef Py_ssize_t slots = 16, i, k = 0, total = 0, bits = 12
     cdef uint64_t window, slot
     cdef uint32_t bit
     for ids in groups.values():
         total += len(ids)
     while slots < 2 * len(groups):
         slots *= 2
+    # About 32 bits per window: 3 % of positions pass the bitmap by chance, and a small
+    # table's bitmap stays small enough to sit in the first-level cache.
+    while bits < 20 and (1 << bits) < 32 * len(groups):
+        bits += 1
+    table.shift = 64 - bits
     table.slot_mask = slots - 1
-    table.bitmap = <uint64_t*>PyMem_Malloc((1 << CN_BITMAP_BITS) // 8)
+    table.bitmap = <uint64_t*>PyMem_Malloc((1 << bits) // 8)
     table.slot_window = <uint64_t*>PyMem_Malloc(slots * sizeof(uint64_t))
     table.slot_first = <int*>PyMem_Malloc(slots * sizeof(int))
     table.slot_count = <int*>PyMem_Malloc(slots * sizeof(int))
@@ -1045,7 +1077,7 @@ cdef int _fill_table(cn_table* table, dict groups) except -1:
     if (table.bitmap == NULL or table.slot_window == NULL or table.slot_first == NULL
             or table.slot_count == NULL or table.grouped == NULL):
         raise MemoryError()
-    memset(table.bitmap, 0, (1 << CN_BITMAP_BITS) // 8)
+    memset(table.bitmap, 0, (1 << bits) // 8)
     for i in range(slots):
         table.slot_first[i] = -1
     for key, ids in groups.items():
@@ -1057,7 +1089,7 @@ cdef int _fill_table(cn_table* table, dict groups) except -1:
         for i in ids:
             table.grouped[k] = i
             k += 1
-        bit = cn_bit(window)
+        bit = cn_bit(window, table.shift)
         table.bitmap[bit >> 6] |= (<uint64_t>1) << (bit & 63)
     return 0
 
@@ -1107,7 +1139,7 @@ cdef class Prefilter:
             raise MemoryError()
         for i in range(self.n_patterns):
             self.pattern_owners[i] = pattern_owners[i]
-        groups = ({}, {})
+        groups = ({}, {}, {}, {})
         by_first = [[] for _ in range(256)]
         pos = 0
         for i, (data, owner) in enumerate(encoded):
@@ -1117,7 +1149,10 @@ cdef class Prefilter:
             if len(data) >= SHORT_WINDOW:
                 k = 1 if len(data) >= LONG_WINDOW else 0
                 width = LONG_WINDOW if k else SHORT_WINDOW
-                offset = _window_offset(data, width, groups[k])
+                if data[0] == 10:  # found at the line breaks, by the window it opens with
+                    k += 2
+                else:
+                    offset = _window_offset(data, width, groups[k])
                 groups[k].setdefault(data[offset:offset + width], []).append(i)
             else:
                 by_first[data[0]].append(i)
@@ -1132,8 +1167,8 @@ cdef class Prefilter:
                 self.lits.short_ids[k] = i
                 k += 1
         self.lits.short_first[256] = k
-        _fill_table(&self.lits.tables[0], groups[0])
-        _fill_table(&self.lits.tables[1], groups[1])
+        for k in range(4):
+            _fill_table(&self.lits.tables[k], groups[k])
 
     def __dealloc__(self):
         PyMem_Free(self.lits.start)
@@ -1143,8 +1178,8 @@ cdef class Prefilter:
         PyMem_Free(self.lits.newlines)
         PyMem_Free(self.lits.short_ids)
         PyMem_Free(self.pattern_owners)
-        _free_table(&self.lits.tables[0])
-        _free_table(&self.lits.tables[1])
+        for k in range(4):
+            _free_table(&self.lits.tables[k])
 
     def lines(self, str text, Py_ssize_t count, object pattern_db=None, object scratch=None,
               list pattern_hits=None):

@@ -227,7 +227,7 @@ class CompiledRules:
         self.guests: tuple[Rule, ...] = tuple(guests)
         self._owner_of = {id(r.rule): r.index for r in self.rules}
         self._owner_of.update({id(rule): len(self.rules) + k for k, rule in enumerate(guests)})
-        self._handovers: dict[int, tuple[CompiledRules, tuple[tuple[int, int], ...]]] = {}
+        self._handovers: dict[int, tuple[CompiledRules, dict[int, int]]] = {}
         literals: list[tuple[str, int]] = []
         patterns: list[tuple[str, int]] = []
         for owner, rule in enumerate([r.rule for r in self.rules] + list(self.guests)):
@@ -260,12 +260,16 @@ class CompiledRules:
         known = self._handovers.get(id(site))
         if known is None or known[0] is not site:
             try:
-                pairs = tuple((r.index, self._owner_of[id(r.rule)]) for r in site.rules)
+                index_of = {self._owner_of[id(r.rule)]: r.index for r in site.rules}
             except KeyError:
                 raise ValueError("the site's rules were not all scanned here") from None
-            known = self._handovers[id(site)] = (site, pairs)
-        found = {**candidates, **guests}
-        return {index: found[owner] for index, owner in known[1] if owner in found}
+            known = self._handovers[id(site)] = (site, index_of)
+        index_of = known[1]
+        out = {index_of[owner]: lines for owner, lines in candidates.items() if owner in index_of}
+        for owner, lines in guests.items():
+            if owner in index_of:
+                out[index_of[owner]] = lines
+        return out
 
 
 # Spaces of every kind fold to one plain space (and zero-width characters go) in the text the
