@@ -623,7 +623,7 @@ cdef class NativeEngine:
         cdef unsigned char* ok
         # Where a beside rule has a pre-filter, only its candidate lines may go.
         allowed = [
-            candidates.get(index, ()) if self.info[<int>index].prefiltered else None
+            set(candidates.get(index, ())) if self.info[<int>index].prefiltered else None
             for index in self.beside_rules
         ]
         while changed:
@@ -635,7 +635,7 @@ cdef class NativeEngine:
                     if not doc.alive(i):
                         break
                     lines = allowed[k]
-                    if lines is not None and i not in <list>lines:
+                    if lines is not None and i not in <set>lines:
                         continue
                     index = self.beside_rules[k]
                     r = &self.info[index]
