@@ -1301,18 +1301,33 @@ cdef inline bint _folds_to_space(Py_UCS4 c) noexcept:
     return c == 0x09 or c == 0xA0 or 0x2000 <= c <= 0x200A or c in (0x202F, 0x205F, 0x3000)
 
 
+# What the scan form makes of each character below U+0530: lower-cased, "İ" and "ı" to
+# "i", final sigma to sigma; SCAN_SPACE for a space of any kind, SCAN_DROP for a soft
+# hyphen. One lookup replaces the tests scan_bytes makes on other characters.
+cdef enum:
+    SCAN_SPACE = 0x20
+    SCAN_DROP = 0x110000
+
+cdef Py_UCS4 _SCAN_FOLD[LOWER_TABLE_SIZE]
+for _k in range(LOWER_TABLE_SIZE):
+    _SCAN_FOLD[_k] = _LOWER[_k]
+_SCAN_FOLD[0x09] = _SCAN_FOLD[0xA0] = SCAN_SPACE
+_SCAN_FOLD[0xAD] = SCAN_DROP
+_SCAN_FOLD[0x130] = _SCAN_FOLD[0x131] = 0x69
+_SCAN_FOLD[0x3C2] = _SCAN_FOLD[0x3A3] = 0x3C3
+
+
 def scan_bytes(str text):
     """compiler.scan_form(text).encode("utf-8", "replace"), in one pass: a line break in
     front, spaces of every kind folded to one, zero-width characters dropped, lower-cased
     ("ı" and "i" + combining dot folded to "i", final sigma to sigma)."""
-    cdef bint ascii = text.isascii()
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0, out = 1
     cdef int kind = PyUnicode_KIND(text)
     cdef void* data = PyUnicode_DATA(text)
-    cdef Py_UCS4 c
+    cdef Py_UCS4 c, f
     cdef bint space = False
     cdef unsigned char* buf
-    if ascii and u"\t" not in text and u"  " not in text:
+    if text.isascii() and u"\t" not in text and u"  " not in text:
         return (b"\n" + text.encode("ascii")).lower()  # nothing else to fold
     buf = <unsigned char*>PyMem_Malloc(4 * n + 1)
     if buf == NULL:
@@ -1322,33 +1337,30 @@ def scan_bytes(str text):
         while i < n:
             c = PyUnicode_READ(kind, data, i)
             i += 1
-            if c < 0x80:
-                if c == 0x09 or c == 0x20:
-                    if space:
-                        continue
-                    space = True
-                    buf[out] = 0x20
+            if c < LOWER_TABLE_SIZE:
+                f = _SCAN_FOLD[c]
+                if f == SCAN_SPACE:
+                    if not space:
+                        space = True
+                        buf[out] = 0x20
+                        out += 1
+                    continue
+                if f == SCAN_DROP:
+                    continue
+                space = False
+                # "i" + combining dot folds to "i" (but "İ" keeps a dot after it, as
+                # str.lower() gives it one of its own).
+                if f == 0x69 and c != 0x130 and i < n and PyUnicode_READ(kind, data, i) == 0x307:
+                    i += 1
+                if f < 0x80:
+                    buf[out] = <unsigned char>f
+                    out += 1
                 else:
-                    space = False
-                    if 0x41 <= c <= 0x5A:
-                        c = <Py_UCS4>(<unsigned int>c + 32)
-                    if c == 0x69 and not ascii and i < n and PyUnicode_READ(kind, data, i) == 0x307:
-                        i += 1  # "i" + combining dot folds to "i"
-                    buf[out] = <unsigned char>c
-                out += 1
+                    out += _put_utf8(buf + out, f)
                 continue
             if _zero_width(c):
                 continue
-            if c == 0x130:  # "İ": str.lower() gives "i" + a dot, which folds to "i"
-                c = 0x69
-            else:
-                c = _lower(c)
-                if c == 0x131:  # Turkish dotless "ı" folds to "i"
-                    c = 0x69
-                if c == 0x69 and i < n and PyUnicode_READ(kind, data, i) == 0x307:
-                    i += 1
-                elif c == 0x3C2:
-                    c = 0x3C3
+            c = _lower(c)
             if _folds_to_space(c):
                 if space:
                     continue
