@@ -107,6 +107,26 @@ def test_same_candidate_lines_on_generated_texts(text: str) -> None:
     assert scanner.lines(text, count) == REFERENCE_SCANNER.lines(text, count)
 
 
+LITERAL_ALPHABET = "ab \n\u00e9\u2022-\x00"
+
+
+@given(
+    st.lists(
+        st.tuples(st.text(LITERAL_ALPHABET, min_size=1, max_size=12), st.integers(-2, 4)),
+        max_size=25,
+    ),
+    st.text(LITERAL_ALPHABET + "AB\t\u00a0", max_size=300),
+)
+def test_literal_search_matches_the_reference_on_any_literals(
+    literals: list[tuple[str, int]], text: str
+) -> None:
+    """Any literal set (short, long, opening with a line break, holding one, repeated,
+    owners shared or negative) finds exactly what the pure-Python search finds."""
+    count = text.count("\n") + 1
+    found = speedups.Prefilter(literals, []).lines(text, count)
+    assert found == RegexScanner(literals, []).lines(text, count)
+
+
 def test_literal_search_finds_overlapping_and_edge_occurrences() -> None:
     """Literals of every length class (under 4 bytes, 4 to 7, 8 and more), overlapping,
     at the very start and end of the text and across a line break."""
