@@ -13,7 +13,7 @@ verifier regexes and non-ASCII normalisation call back into Python.
 from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
 from libc.stdlib cimport qsort
 from libc.stdint cimport int64_t, uint32_t, uint64_t
-from libc.string cimport memcmp, memcpy, memset
+from libc.string cimport memchr, memcmp, memcpy, memset
 
 from operator import itemgetter
 
@@ -892,6 +892,22 @@ cdef extern from *:
         return 0;
     }
 
+    /* Probe an eight-byte table (when the text holds eight bytes here) and a four-byte one. */
+    static inline int cn_probe_both(const cn_literals* lits, const cn_table* by8,
+                                    const cn_table* by4, int has8, uint64_t w8, uint64_t w4,
+                                    const unsigned char* data, Py_ssize_t n, Py_ssize_t p,
+                                    Py_ssize_t line, Py_ssize_t count, cn_keys* keys) {
+        uint64_t m8, m4 = cn_mix(w4);
+        if (has8) {
+            m8 = cn_mix(w8);
+            if (cn_bit_set(by8, m8) && cn_probe(lits, by8, w8, m8, data, n, p, line, count, keys) < 0)
+                return -1;
+        }
+        if (cn_bit_set(by4, m4) && cn_probe(lits, by4, w4, m4, data, n, p, line, count, keys) < 0)
+            return -1;
+        return 0;
+    }
+
     static int cn_find(const cn_literals* lits, const unsigned char* data, Py_ssize_t n,
                        Py_ssize_t count, cn_keys* keys) {
         const cn_table* by4 = &lits->tables[0];
@@ -899,7 +915,7 @@ cdef extern from *:
         const cn_table* line4 = &lits->tables[2];
         const cn_table* line8 = &lits->tables[3];
         Py_ssize_t p, line = 0, stop8 = n - 8;
-        uint64_t w8 = 0, w4, m8, m4;
+        uint64_t w8 = 0, w4;
         uint32_t w;
         int k, has8;
         for (p = 0; p < n; p++) {
@@ -920,23 +936,9 @@ cdef extern from *:
                 line += c == 10;
                 continue;
             }
-            if (c == 10) {
-                if (has8) {
-                    m8 = cn_mix(w8);
-                    if (cn_bit_set(line8, m8) && cn_probe(lits, line8, w8, m8, data, n, p, line, count, keys) < 0)
-                        return -1;
-                }
-                m4 = cn_mix(w4);
-                if (cn_bit_set(line4, m4) && cn_probe(lits, line4, w4, m4, data, n, p, line, count, keys) < 0)
-                    return -1;
-            }
-            if (has8) {
-                m8 = cn_mix(w8);
-                if (cn_bit_set(by8, m8) && cn_probe(lits, by8, w8, m8, data, n, p, line, count, keys) < 0)
-                    return -1;
-            }
-            m4 = cn_mix(w4);
-            if (cn_bit_set(by4, m4) && cn_probe(lits, by4, w4, m4, data, n, p, line, count, keys) < 0)
+            if (c == 10 && cn_probe_both(lits, line8, line4, has8, w8, w4, data, n, p, line, count, keys) < 0)
+                return -1;
+            if (cn_probe_both(lits, by8, by4, has8, w8, w4, data, n, p, line, count, keys) < 0)
                 return -1;
             line += c == 10;
         }
@@ -1205,22 +1207,28 @@ cdef class Prefilter:
     cdef int _add_pattern_matches(
         self, _Matches matches, bytes encoded, Py_ssize_t count, _Keys keys
     ) except -1:
-        """Each match on the line of its last byte (found by bisecting the line breaks)."""
+        """Each match on the line of its last byte (found by bisecting the line breaks, read
+        only as far as the last match)."""
         cdef const unsigned char* data = encoded
-        cdef Py_ssize_t size = len(encoded), m, lo, hi, mid, newlines = 0
+        cdef const unsigned char* found
+        cdef Py_ssize_t size = len(encoded), m, lo, hi, mid, newlines = 0, limit = 0, pos = 0
         cdef Py_ssize_t* breaks
         if matches.n == 0:
             return 0
-        for m in range(size):
-            newlines += data[m] == 10
-        breaks = <Py_ssize_t*>PyMem_Malloc((newlines + 1) * sizeof(Py_ssize_t))
+        for m in range(matches.n):
+            limit = max(limit, <Py_ssize_t>matches.ends[m])
+        limit = min(limit, size)
+        # No more breaks before the last match than lines in the text.
+        breaks = <Py_ssize_t*>PyMem_Malloc((count + 1) * sizeof(Py_ssize_t))
         if breaks == NULL:
             raise MemoryError()
-        newlines = 0
-        for m in range(size):
-            if data[m] == 10:
-                breaks[newlines] = m
-                newlines += 1
+        while pos < limit and newlines <= count:
+            found = <const unsigned char*>memchr(data + pos, 10, limit - pos)
+            if found == NULL:
+                break
+            breaks[newlines] = found - data
+            newlines += 1
+            pos = found - data + 1
         try:
             for m in range(matches.n):
                 if matches.ends[m] == 0 or matches.ids[m] >= <unsigned int>self.n_patterns:
