@@ -1,10 +1,12 @@
 """Turn rules into fast matchers: one multi-pattern pre-filter plus per-rule verifiers.
 
-The pre-filter (Hyperscan when its wheels exist, pure Python otherwise) runs once per
-document and names the (rule, line) pairs that can fire; only those are verified in Python.
-Whole-line phrases are verified by a dict lookup on the normalised line, everything else by
-the rule's own `regex` pattern on that one line. So cost follows the size of the text, not
-the number of rules.
+The pre-filter runs once per document and names the (rule, line) pairs that can fire; only
+those are verified. Its literals are searched by the compiled module when it is built (else
+by Hyperscan, an Aho-Corasick automaton or pure Python, in that order of preference), its
+trigger patterns by Hyperscan (else by `regex`); all find the same lines. Whole-line phrases
+are verified by a dict lookup on the normalised line, everything else by the rule's own
+`regex` pattern on that one line. So cost follows the size of the text, not the number of
+rules.
 """
 
 from __future__ import annotations
