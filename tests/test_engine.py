@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from pathlib import Path
 
@@ -148,6 +149,22 @@ def test_fallback_scanner_gives_the_same_results(fallback_type: type[RegexScanne
             find_removals(compiled, doc_fast, cand_fast)[0]
             == find_removals(slow_compiled, doc_slow, cand_slow)[0]
         ), case.id
+
+
+def test_compiled_prefilter_without_hyperscan_gives_the_reference_lines(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Where the extension is built but Hyperscan has no wheels, the trigger patterns run on
+    `regex`: the compiled pre-filter then finds exactly what the pure-Python one finds."""
+    compiled = Cleaner()._selection(None, None).compiled
+    sources = (compiled.scanner._literals_source, compiled.scanner._patterns_source)
+    monkeypatch.setitem(sys.modules, "hyperscan", None)  # import hyperscan now fails
+    scanner = NativeScanner(*sources)
+    assert scanner._pattern_db is None and scanner._regexes
+    reference = RegexScanner(*sources)
+    for case in all_cases():
+        count = Document(case.input).count
+        assert scanner.lines(case.input, count) == reference.lines(case.input, count), case.id
 
 
 def _with_scanner(compiled: CompiledRules, scanner: RegexScanner) -> CompiledRules:
