@@ -617,26 +617,37 @@ cdef class NativeEngine:
 
     cdef int _apply_beside_rules(self, _Doc doc, dict candidates) except -1:
         cdef bint changed = True, near
-        cdef Py_ssize_t i, before, after, k, n_beside = len(self.beside_rules)
+        cdef Py_ssize_t i, before, after, k, t, n_beside = len(self.beside_rules)
         cdef int index
         cdef RInfo* r
         cdef unsigned char* ok
-        # Where a beside rule has a pre-filter, only its candidate lines may go.
-        allowed = [
-            set(candidates.get(index, ())) if self.info[<int>index].prefiltered else None
-            for index in self.beside_rules
-        ]
+        # Where a beside rule has a pre-filter, only its candidate lines may go; a rule
+        # whose pre-filter found none is not tried at all.
+        cdef list allowed = []
+        cdef list tried = []
+        for k in range(n_beside):
+            index = self.beside_rules[k]
+            if not self.info[index].prefiltered:
+                tried.append(k)
+                allowed.append(None)
+            elif index in candidates:
+                tried.append(k)
+                allowed.append(set(<list>candidates[index]))
+        n_beside = len(tried)
+        if not n_beside:
+            return 0
         while changed:
             changed = False
             for i in self._next_to_removals(doc):
                 before = doc.removed_neighbour(i, -1)
                 after = doc.removed_neighbour(i, 1)
-                for k in range(n_beside):
+                for t in range(n_beside):
                     if not doc.alive(i):
                         break
-                    lines = allowed[k]
+                    lines = allowed[t]
                     if lines is not None and i not in <set>lines:
                         continue
+                    k = tried[t]
                     index = self.beside_rules[k]
                     r = &self.info[index]
                     ok = self.beside_ok + k * self.n
