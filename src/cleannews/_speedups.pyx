@@ -1051,18 +1051,28 @@ cdef double _frequency(unsigned char c) noexcept:
     return 0.003  # digits, other punctuation
 
 
-def _window_offset(bytes data, Py_ssize_t width, dict taken):
+cdef double _FREQUENCY[256]
+for _k in range(256):
+    _FREQUENCY[_k] = _frequency(<unsigned char>_k)
+
+
+cdef Py_ssize_t _window_offset(bytes data, Py_ssize_t width, dict taken) except -1:
     """The offset of the window of `width` bytes that `data` is found through: the one where
     the fewest comparisons are expected, the chance of meeting the window in news text times
     the literals already behind it (so that the shared opening of many literals, "\\n• "
-    say, does not make one long list to compare)."""
-    best, best_cost = 0, None
+    say, does not make one long list to compare). The list behind a window is looked up
+    only where the window alone is rarer than the best so far (start-up time)."""
+    cdef const unsigned char* bytes_ = data
+    cdef Py_ssize_t best = 0, offset, j
+    cdef double best_cost = -1.0, rarity, cost
     for offset in range(len(data) - width + 1):
-        window = data[offset:offset + width]
-        cost = 1.0 + len(taken.get(window, ()))
-        for c in window:
-            cost *= _frequency(c)
-        if best_cost is None or cost < best_cost:
+        rarity = 1.0
+        for j in range(width):
+            rarity *= _FREQUENCY[bytes_[offset + j]]
+        if best_cost >= 0 and rarity >= best_cost:
+            continue
+        cost = rarity * (1 + len(taken.get(data[offset:offset + width], ())))
+        if best_cost < 0 or cost < best_cost:
             best, best_cost = offset, cost
     return best
 
