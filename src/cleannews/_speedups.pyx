@@ -820,6 +820,7 @@ cdef tuple _take_space(str line, Py_ssize_t start, Py_ssize_t end):
 # ---------------------------------------------------------------- the pre-filter
 
 cdef int64_t OWNER_BIAS = 1 << 20  # fingerprint owners are negative
+cdef int64_t LOW_32_BITS = 0xFFFFFFFF  # typed, so that masking a key stays in C
 
 cdef extern from *:
     """
@@ -1021,7 +1022,7 @@ cdef class _Keys:
             if last < 0 or (key >> 32) != (last >> 32):
                 current = out[<int>((key >> 32) - OWNER_BIAS)] = []
             last = key
-            current.append(<Py_ssize_t>(key & 0xFFFFFFFF))
+            current.append(<Py_ssize_t>(key & LOW_32_BITS))
         return out
 
 
