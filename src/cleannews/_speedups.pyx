@@ -24,6 +24,8 @@ from cleannews.linetext import normalize_line as _normalize_slow
 from cleannews.model import Removal
 
 cdef extern from "Python.h":
+    ctypedef unsigned char Py_UCS1
+    ctypedef unsigned short Py_UCS2
     bint Py_UNICODE_ISSPACE(Py_UCS4 ch)
     Py_UCS4 Py_UNICODE_TOLOWER(Py_UCS4 ch)
     Py_ssize_t PyUnicode_GET_LENGTH(object text)
@@ -33,6 +35,8 @@ cdef extern from "Python.h":
     bint Py_UNICODE_ISALPHA(Py_UCS4 ch)
     bint Py_UNICODE_ISNUMERIC(Py_UCS4 ch)
     object PyUnicode_FromKindAndData(int kind, const void* buffer, Py_ssize_t size)
+    int PyUnicode_1BYTE_KIND
+    int PyUnicode_2BYTE_KIND
     int PyUnicode_4BYTE_KIND
 
 cdef enum:
@@ -1351,11 +1355,9 @@ def scan_bytes(str text):
     """compiler.scan_form(text).encode("utf-8", "replace"), in one pass: a line break in
     front, spaces of every kind folded to one, zero-width characters dropped, lower-cased
     ("ı" and "i" + combining dot folded to "i", final sigma to sigma)."""
-    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0, out = 1
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), out
     cdef int kind = PyUnicode_KIND(text)
     cdef void* data = PyUnicode_DATA(text)
-    cdef Py_UCS4 c, f
-    cdef bint space = False
     cdef unsigned char* buf
     if text.isascii() and u"\t" not in text and u"  " not in text:
         return (b"\n" + text.encode("ascii")).lower()  # nothing else to fold
@@ -1364,44 +1366,65 @@ def scan_bytes(str text):
         raise MemoryError()
     try:
         buf[0] = 10
-        while i < n:
-            c = PyUnicode_READ(kind, data, i)
-            i += 1
-            if c < LOWER_TABLE_SIZE:
-                f = _SCAN_FOLD[c]
-                if f == SCAN_SPACE:
-                    if not space:
-                        space = True
-                        buf[out] = 0x20
-                        out += 1
-                    continue
-                if f == SCAN_DROP:
-                    continue
-                space = False
-                # "i" + combining dot folds to "i" (but "İ" keeps a dot after it, as
-                # str.lower() gives it one of its own).
-                if f == 0x69 and c != 0x130 and i < n and PyUnicode_READ(kind, data, i) == 0x307:
-                    i += 1
-                if f < 0x80:
-                    buf[out] = <unsigned char>f
-                    out += 1
-                else:
-                    out += _put_utf8(buf + out, f)
-                continue
-            if _zero_width(c):
-                continue
-            c = _lower(c)
-            if _folds_to_space(c):
-                if space:
-                    continue
-                space = True
-                c = 0x20
-            else:
-                space = c == 0x20
-            out += _put_utf8(buf + out, c)
+        # One loop per string width, so that reading a character is a plain array read.
+        if kind == PyUnicode_1BYTE_KIND:
+            out = _fold(<const Py_UCS1*>data, n, buf)
+        elif kind == PyUnicode_2BYTE_KIND:
+            out = _fold(<const Py_UCS2*>data, n, buf)
+        else:
+            out = _fold(<const Py_UCS4*>data, n, buf)
         return buf[:out]
     finally:
         PyMem_Free(buf)
+
+
+ctypedef fused _ucs:
+    Py_UCS1
+    Py_UCS2
+    Py_UCS4
+
+
+cdef Py_ssize_t _fold(const _ucs* chars, Py_ssize_t n, unsigned char* buf) noexcept:
+    """The body of scan_bytes: writes after buf[0]; returns the size written in all."""
+    cdef Py_ssize_t i = 0, out = 1
+    cdef Py_UCS4 c, f
+    cdef bint space = False
+    while i < n:
+        c = chars[i]
+        i += 1
+        if c < LOWER_TABLE_SIZE:
+            f = _SCAN_FOLD[c]
+            if f == SCAN_SPACE:
+                if not space:
+                    space = True
+                    buf[out] = 0x20
+                    out += 1
+                continue
+            if f == SCAN_DROP:
+                continue
+            space = False
+            # "i" + combining dot folds to "i" (but "İ" keeps a dot after it, as
+            # str.lower() gives it one of its own).
+            if f == 0x69 and c != 0x130 and i < n and chars[i] == 0x307:
+                i += 1
+            if f < 0x80:
+                buf[out] = <unsigned char>f
+                out += 1
+            else:
+                out += _put_utf8(buf + out, f)
+            continue
+        if _zero_width(c):
+            continue
+        c = _lower(c)
+        if _folds_to_space(c):
+            if space:
+                continue
+            space = True
+            c = 0x20
+        else:
+            space = c == 0x20
+        out += _put_utf8(buf + out, c)
+    return out
 
 
 cdef inline int _put_utf8(unsigned char* dest, Py_UCS4 c) noexcept:
