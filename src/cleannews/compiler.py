@@ -227,6 +227,7 @@ class CompiledRules:
         # len(rules), len(rules) + 1, ... so that a site recognised by its fingerprints needs
         # no second scan (see `handover`).
         self.guests: tuple[Rule, ...] = tuple(guests)
+        # By identity: a site's selection holds the very Rule objects scanned here.
         self._owner_of = {id(r.rule): r.index for r in self.rules}
         self._owner_of.update({id(rule): len(self.rules) + k for k, rule in enumerate(guests)})
         self._handovers: dict[int, tuple[CompiledRules, dict[int, int]]] = {}
@@ -303,8 +304,6 @@ def scan_form(text: str) -> str:
     if "  " in text:
         text = _SPACE_RUN.sub(" ", text)
     return "\n" + text
-
-
 
 
 def make_scanner(
