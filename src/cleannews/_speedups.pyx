@@ -5,9 +5,11 @@ engine.py is the reference: it is what runs when this module could not be built,
 tests/test_speedups.py holds the two to the same removals on every corpus case and on
 generated texts. Keep them in step: a change to a rule's meaning goes into both.
 
-Per text, the pre-filter hits become line numbers in C, each line's word count and
-prose/blank tests are computed at most once, deletions live in an int array, and only the
-verifier regexes and non-ASCII normalisation call back into Python.
+Per text, the pre-filter's literals are found and mapped to lines in C (`Prefilter`; its
+references are compiler.HyperscanScanner and compiler.RegexScanner, and the tests hold it
+to the same lines), each line's word count and prose/blank tests are computed at most once,
+deletions live in an int array, and only the verifier regexes, the Hyperscan call for the
+trigger patterns and non-ASCII normalisation call back into Python.
 """
 
 from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
