@@ -127,6 +127,15 @@ def test_literal_search_matches_the_reference_on_any_literals(
     assert found == RegexScanner(literals, []).lines(text, count)
 
 
+def test_literal_search_refuses_owners_it_cannot_pack() -> None:
+    """Owners are packed beside line numbers in 64-bit keys: one outside the range would
+    mix up rules silently, so it is refused when the pre-filter is built."""
+    with pytest.raises(ValueError, match="out of the pre-filter's range"):
+        speedups.Prefilter([("ab", 1 << 31)], [])
+    with pytest.raises(ValueError, match="out of the pre-filter's range"):
+        speedups.Prefilter([], [-(1 << 21)])
+
+
 def test_literal_search_finds_overlapping_and_edge_occurrences() -> None:
     """Literals of every length class (under 4 bytes, 4 to 7, 8 and more), overlapping,
     at the very start and end of the text and across a line break."""

@@ -17,6 +17,7 @@ from libc.stdlib cimport qsort
 from libc.stdint cimport int64_t, uint32_t, uint64_t
 from libc.string cimport memchr, memcmp, memcpy, memset
 
+import sys
 from operator import itemgetter
 
 from cleannews import linetext as _linetext
@@ -825,7 +826,7 @@ cdef tuple _take_space(str line, Py_ssize_t start, Py_ssize_t end):
 
 # ---------------------------------------------------------------- the pre-filter
 
-cdef int64_t OWNER_BIAS = 1 << 20  # fingerprint owners are negative
+cdef int64_t OWNER_BIAS = CN_OWNER_BIAS  # fingerprint owners are negative
 cdef int64_t LOW_32_BITS = 0xFFFFFFFF  # typed, so that masking a key stays in C
 
 cdef extern from *:
@@ -865,6 +866,8 @@ cdef extern from *:
     static inline uint64_t cn_mix(uint64_t window) { return window * 0x9E3779B97F4A7C15ULL; }
 
     static int cn_push(cn_keys* keys, int owner, Py_ssize_t line) {
+        int64_t key = (((int64_t)owner + CN_OWNER_BIAS) << 32) | (int64_t)line;
+        if (keys->n && keys->keys[keys->n - 1] == key) return 0;  /* the same line again */
         if (keys->n == keys->cap) {
             Py_ssize_t cap = keys->cap ? 2 * keys->cap : 64;
             int64_t* grown = (int64_t*)PyMem_Realloc(keys->keys, cap * sizeof(int64_t));
@@ -872,7 +875,7 @@ cdef extern from *:
             keys->keys = grown;
             keys->cap = cap;
         }
-        keys->keys[keys->n++] = (((int64_t)owner + CN_OWNER_BIAS) << 32) | (int64_t)line;
+        keys->keys[keys->n++] = key;
         return 0;
     }
 
@@ -946,7 +949,8 @@ cdef extern from *:
             has8 = p <= stop8;
             if (has8) {
                 memcpy(&w8, data + p, 8);
-                w4 = w8 & 0xFFFFFFFFULL;
+                memcpy(&w, data + p, 4);  /* its own read: the byte order is the machine's */
+                w4 = w;
             } else if (p + 4 <= n) {
                 memcpy(&w, data + p, 4);
                 w4 = w;
@@ -989,6 +993,7 @@ cdef extern from *:
         int64_t* keys
         Py_ssize_t n
         Py_ssize_t cap
+    int64_t CN_OWNER_BIAS
     int cn_push(cn_keys* keys, int owner, Py_ssize_t line)
     int cn_find(const cn_literals* lits, const unsigned char* data, Py_ssize_t n,
                 Py_ssize_t count, cn_keys* keys)
@@ -1020,7 +1025,8 @@ cdef class _Keys:
         cdef list current = None
         cdef int64_t last = -1, key
         cdef Py_ssize_t m
-        qsort(self.c.keys, self.c.n, sizeof(int64_t), _compare_keys)
+        if self.c.n:
+            qsort(self.c.keys, self.c.n, sizeof(int64_t), _compare_keys)
         for m in range(self.c.n):
             key = self.c.keys[m]
             if key == last:
@@ -1066,7 +1072,7 @@ for _k in range(256):
 cdef Py_ssize_t _window_offset(bytes data, Py_ssize_t width, dict taken) except -1:
     """The offset of the window of `width` bytes that `data` is found through: the one where
     the fewest comparisons are expected, the chance of meeting the window in news text times
-    the literals already behind it (so that the shared opening of many literals, "\\n• "
+    the literals already behind it (so that the shared opening of many literals, "photo: "
     say, does not make one long list to compare). The list behind a window is looked up
     only where the window alone is rarer than the best so far (start-up time)."""
     cdef const unsigned char* bytes_ = data
@@ -1111,7 +1117,7 @@ cdef int _fill_table(cn_table* table, dict groups) except -1:
     for i in range(slots):
         table.slot_first[i] = -1
     for key, ids in groups.items():
-        window = <uint64_t>int.from_bytes(key, "little")
+        window = <uint64_t>int.from_bytes(key, sys.byteorder)  # as memcpy reads the text
         slot = cn_slot(window, table.slot_mask)
         while table.slot_first[slot] >= 0:
             slot = (slot + 1) & table.slot_mask
@@ -1154,6 +1160,9 @@ cdef class Prefilter:
         memset(&self.lits, 0, sizeof(cn_literals))
         encoded = [(lit.encode("utf-8", "replace"), owner) for lit, owner in literals]
         encoded = [(data, owner) for data, owner in encoded if data]
+        for owner in [o for _, o in encoded] + list(pattern_owners):
+            if not -OWNER_BIAS <= owner < (1 << 31) - OWNER_BIAS:
+                raise ValueError(f"owner {owner} is out of the pre-filter's range")
         self.n_patterns = len(pattern_owners)
         size = max(len(encoded), 1)
         self.lits.start = <int*>PyMem_Malloc(size * sizeof(int))

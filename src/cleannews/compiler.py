@@ -3,7 +3,8 @@
 The pre-filter runs once per document and names the (rule, line) pairs that can fire; only
 those are verified. Its literals are searched by the compiled module when it is built (else
 by Hyperscan, an Aho-Corasick automaton or pure Python, in that order of preference), its
-trigger patterns by Hyperscan (else by `regex`); all find the same lines. Whole-line phrases
+trigger patterns by Hyperscan (else by `regex`); all find the same lines, given trigger
+patterns that keep to one line as docs/packs.md asks. Whole-line phrases
 are verified by a dict lookup on the normalised line, everything else by the rule's own
 `regex` pattern on that one line. So cost follows the size of the text, not the number of
 rules.
@@ -311,7 +312,9 @@ def make_scanner(
 ) -> Scanner:
     """The compiled pre-filter when the extension is built; else Hyperscan if it is
     installed and works here; else an Aho-Corasick automaton (pyahocorasick, for platforms
-    without Hyperscan wheels); else pure Python. All find the same lines."""
+    without Hyperscan wheels); else pure Python. All find the same lines for trigger patterns
+    that keep to one line (a match across a break is put on its last line by Hyperscan and
+    on its first by `regex`)."""
     if speedups is not None:
         return NativeScanner(literals, patterns)
     try:
@@ -366,11 +369,11 @@ class RegexScanner:
     """Fallback pre-filter in pure Python: slower, same candidates."""
 
     def __init__(self, literals: Sequence[tuple[str, int]], patterns: Sequence[tuple[str, int]]):
-        self._literals = [(lit.lower(), owner) for lit, owner in literals]
+        self._literals = list(literals)  # lower-cased by literal_form, like the scan form
         self._patterns = [(fast_pattern(f"(?m){p}"), owner) for p, owner in patterns]
 
     def lines(self, text: str, count: int) -> dict[int, list[int]]:
-        lowered = scan_form(text).lower()
+        lowered = scan_form(text)
         breaks = _breaks(lowered)
         # A literal's line is the line of its last character; the scan form starts with "\n".
         out = {(owner, bisect_left(breaks, end) - 1) for end, owner in self._ends(lowered)}
