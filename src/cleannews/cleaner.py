@@ -175,13 +175,15 @@ class Cleaner:
 
     def _selection_for(self, pack: Pack | None, lang: str | None, host: str = "") -> _Selection:
         extra = self._site_ignore(host, pack)
-        key = (pack.source if pack else None, lang, extra)
+        # Sites are recognised by their fingerprints only when no source is given.
+        recognise = pack is None and not host
+        key = (pack.source if pack else None, lang, extra, recognise)
         chosen = self._compiled.get(key)
         if chosen is None:
             with self._lock:
                 chosen = self._compiled.get(key)
                 if chosen is None:
-                    chosen = self._compiled[key] = self._compile(pack, lang, extra)
+                    chosen = self._compiled[key] = self._compile(pack, lang, extra, recognise)
         return chosen
 
     def _site_ignore(self, host: str, pack: Pack | None) -> tuple[str, ...]:
@@ -197,10 +199,10 @@ class Cleaner:
         )
 
     def _compile(
-        self, pack: Pack | None, lang: str | None, extra_ignore: tuple[str, ...]
+        self, pack: Pack | None, lang: str | None, extra_ignore: tuple[str, ...], recognise: bool
     ) -> _Selection:
         rules = self._active(pack, lang, extra_ignore)
-        fingerprinted = [] if pack else [p for p in self._sources if p.fingerprints]
+        fingerprinted = [p for p in self._sources if p.fingerprints] if recognise else []
         fingerprints = [(p.source or "", p.fingerprints) for p in fingerprinted]
         # The rules each recognisable site would add ride on this selection's scan.
         own = {id(rule) for rule in rules}
