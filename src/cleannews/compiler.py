@@ -343,7 +343,7 @@ class NativeScanner:
         try:
             import hyperscan  # noqa: PLC0415 - optional: the regex fallback covers the rest
         except ImportError:
-            self._regexes = [(fast_pattern(f"(?m){p}"), owner) for p, owner in patterns]
+            self._regexes = _line_patterns(patterns)
             return
         self._hs = hyperscan
         self._pattern_db = _pattern_database(patterns)
@@ -354,15 +354,23 @@ class NativeScanner:
             if scratch is None:
                 scratch = self._local.scratch = self._hs.Scratch(self._pattern_db)
             return self._prefilter.lines(text, count, self._pattern_db, scratch)  # type: ignore[no-any-return]
-        hits = None
-        if self._regexes:
-            breaks = _breaks(text)
-            hits = [
-                (owner, bisect_left(breaks, match.start()))
-                for pattern, owner in self._regexes
-                for match in pattern.finditer(text)
-            ]
+        hits = _pattern_hits(self._regexes, text) if self._regexes else None
         return self._prefilter.lines(text, count, None, None, hits)  # type: ignore[no-any-return]
+
+
+def _line_patterns(patterns: Sequence[tuple[str, int]]) -> list[tuple[Pattern, int]]:
+    """Trigger patterns for `regex` (where Hyperscan is missing): `^` and `$` at every line."""
+    return [(fast_pattern(f"(?m){p}"), owner) for p, owner in patterns]
+
+
+def _pattern_hits(patterns: list[tuple[Pattern, int]], text: str) -> list[tuple[int, int]]:
+    """(owner, line of the match's start) of every trigger-pattern match in `text`."""
+    breaks = _breaks(text)
+    return [
+        (owner, bisect_left(breaks, match.start()))
+        for pattern, owner in patterns
+        for match in pattern.finditer(text)
+    ]
 
 
 class RegexScanner:
@@ -370,17 +378,14 @@ class RegexScanner:
 
     def __init__(self, literals: Sequence[tuple[str, int]], patterns: Sequence[tuple[str, int]]):
         self._literals = list(literals)  # lower-cased by literal_form, like the scan form
-        self._patterns = [(fast_pattern(f"(?m){p}"), owner) for p, owner in patterns]
+        self._patterns = _line_patterns(patterns)
 
     def lines(self, text: str, count: int) -> dict[int, list[int]]:
         lowered = scan_form(text)
         breaks = _breaks(lowered)
         # A literal's line is the line of its last character; the scan form starts with "\n".
         out = {(owner, bisect_left(breaks, end) - 1) for end, owner in self._ends(lowered)}
-        breaks = _breaks(text)
-        for pattern, owner in self._patterns:
-            for match in pattern.finditer(text):
-                out.add((owner, bisect_left(breaks, match.start())))
+        out.update(_pattern_hits(self._patterns, text))
         return _grouped(out, count)
 
     def _ends(self, lowered: str) -> Iterator[tuple[int, int]]:
