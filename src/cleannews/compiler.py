@@ -19,6 +19,7 @@ import threading
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, AnyStr, Protocol
 
@@ -249,11 +250,17 @@ class CompiledRules:
                 for line in lines
                 if normalize_line(line)
             ]
-        self.scanner: Scanner = make_scanner(literals, patterns)
+        self._scan_sources = (literals, patterns)
         self.zone_scanned: tuple[CompiledRule, ...] = tuple(r for r in self.rules if r.zone_scanned)
         self.beside: tuple[CompiledRule, ...] = tuple(r for r in self.rules if r.rule.beside)
         # The compiled twin of engine.find_removals, when it was built.
         self.native: Any = speedups.NativeEngine(self.rules) if speedups is not None else None
+
+    @cached_property
+    def scanner(self) -> Scanner:
+        """The pre-filter, built on first use: a site picked by its fingerprints never
+        scans with its own (see `handover`), and building one costs tens of milliseconds."""
+        return make_scanner(*self._scan_sources)
 
     def handover(
         self, candidates: dict[int, list[int]], guests: dict[int, list[int]], site: CompiledRules
