@@ -143,8 +143,12 @@ def _apply_beside_rules(
     byline, a stray label inside a stack of removed ones. Tried only on the lines next to a
     removal (and, for a rule with triggers, only where they hit), until nothing more
     changes, so one run is as good as two."""
+    # A rule whose pre-filter found no line is not tried at all.
+    rules = tuple(r for r in rules if not _has_prefilter(r.rule) or r.index in candidates)
+    if not rules:
+        return
     allowed = {
-        r.index: set(candidates.get(r.index, ())) if _has_prefilter(r.rule) else None for r in rules
+        r.index: set(candidates[r.index]) if _has_prefilter(r.rule) else None for r in rules
     }
     changed = True
     while changed:
