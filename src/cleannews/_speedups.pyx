@@ -854,6 +854,7 @@ cdef extern from *:
                                        at line breaks with the window at their start */
         int short_first[257];       /* literals under four bytes, by first byte */
         int* short_ids;
+        unsigned char stop[256];    /* 1: a line break, or a short literal opens with it */
     } cn_literals;
 
     typedef struct {
@@ -929,40 +930,56 @@ cdef extern from *:
         return 0;
     }
 
-    static int cn_find(const cn_literals* lits, const unsigned char* data, Py_ssize_t n,
-                       Py_ssize_t count, cn_keys* keys) {
-        const cn_table* by4 = &lits->tables[0];
-        const cn_table* by8 = &lits->tables[1];
-        const cn_table* line4 = &lits->tables[2];
-        const cn_table* line8 = &lits->tables[3];
-        Py_ssize_t p, line = 0, stop8 = n - 8;
+    /* Every literal that occurs at p; `line`: the line breaks before p. */
+    static int cn_at(const cn_literals* lits, const unsigned char* data, Py_ssize_t n,
+                     Py_ssize_t p, Py_ssize_t line, Py_ssize_t count, cn_keys* keys) {
+        unsigned char c = data[p];
         uint64_t w8 = 0, w4;
         uint32_t w;
-        int k, has8;
-        for (p = 0; p < n; p++) {
-            unsigned char c = data[p];
-            if (lits->short_first[c] != lits->short_first[c + 1]) {
-                for (k = lits->short_first[c]; k < lits->short_first[c + 1]; k++)
-                    if (cn_try(lits, data, n, p, lits->short_ids[k], line, count, keys) < 0)
-                        return -1;
-            }
-            has8 = p <= stop8;
-            if (has8) {
-                memcpy(&w8, data + p, 8);
-                memcpy(&w, data + p, 4);  /* its own read: the byte order is the machine's */
-                w4 = w;
-            } else if (p + 4 <= n) {
-                memcpy(&w, data + p, 4);
-                w4 = w;
-            } else {
-                line += c == 10;
+        int k, has8 = p + 8 <= n;
+        for (k = lits->short_first[c]; k < lits->short_first[c + 1]; k++)
+            if (cn_try(lits, data, n, p, lits->short_ids[k], line, count, keys) < 0)
+                return -1;
+        if (p + 4 > n)
+            return 0;
+        if (has8)
+            memcpy(&w8, data + p, 8);
+        memcpy(&w, data + p, 4);  /* its own read: the byte order is the machine's */
+        w4 = w;
+        if (c == 10 && cn_probe_both(lits, &lits->tables[3], &lits->tables[2], has8, w8, w4,
+                                     data, n, p, line, count, keys) < 0)
+            return -1;
+        return cn_probe_both(lits, &lits->tables[1], &lits->tables[0], has8, w8, w4,
+                             data, n, p, line, count, keys);
+    }
+
+    static int cn_find(const cn_literals* lits, const unsigned char* data, Py_ssize_t n,
+                       Py_ssize_t count, cn_keys* keys) {
+        const unsigned char* stop = lits->stop;
+        const uint64_t* bits4 = lits->tables[0].bitmap;
+        const uint64_t* bits8 = lits->tables[1].bitmap;
+        const int shift4 = lits->tables[0].shift, shift8 = lits->tables[1].shift;
+        Py_ssize_t p, line = 0;
+        /* Where eight bytes are left, a position goes on to cn_at only when it opens a line,
+           its byte opens a short literal, or its windows pass a bitmap; most do not. */
+        for (p = 0; p + 8 <= n; p++) {
+            uint64_t w8;
+            uint32_t w, b8, b4;
+            memcpy(&w8, data + p, 8);
+            memcpy(&w, data + p, 4);  /* the compiler folds this read into the one above */
+            b8 = (uint32_t)(cn_mix(w8) >> shift8);
+            b4 = (uint32_t)(cn_mix(w) >> shift4);
+            if (!(stop[data[p]] | ((bits8[b8 >> 6] >> (b8 & 63)) & 1)
+                  | ((bits4[b4 >> 6] >> (b4 & 63)) & 1)))
                 continue;
-            }
-            if (c == 10 && cn_probe_both(lits, line8, line4, has8, w8, w4, data, n, p, line, count, keys) < 0)
+            if (cn_at(lits, data, n, p, line, count, keys) < 0)
                 return -1;
-            if (cn_probe_both(lits, by8, by4, has8, w8, w4, data, n, p, line, count, keys) < 0)
+            line += data[p] == 10;
+        }
+        for (; p < n; p++) {
+            if (cn_at(lits, data, n, p, line, count, keys) < 0)
                 return -1;
-            line += c == 10;
+            line += data[p] == 10;
         }
         return 0;
     }
@@ -989,6 +1006,7 @@ cdef extern from *:
         cn_table tables[4]
         int short_first[257]
         int* short_ids
+        unsigned char stop[256]
     ctypedef struct cn_keys:
         int64_t* keys
         Py_ssize_t n
@@ -1206,6 +1224,8 @@ cdef class Prefilter:
                 self.lits.short_ids[k] = i
                 k += 1
         self.lits.short_first[256] = k
+        for b in range(256):
+            self.lits.stop[b] = b == 10 or self.lits.short_first[b] != self.lits.short_first[b + 1]
         for k in range(4):
             _fill_table(&self.lits.tables[k], groups[k])
 
