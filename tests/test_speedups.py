@@ -82,6 +82,19 @@ def test_same_scanned_bytes(text: str) -> None:
     assert speedups.scan_bytes(text) == scan_form(text).encode("utf-8", "replace")
 
 
+# News is mostly ASCII, which scan_bytes folds eight characters at a time: words, spaces
+# (runs of them across the eight-character blocks too) and tabs, now and then one wider
+# character (of each string width).
+ASCII_PIECES = [" ", "  ", "\t", "\n", "A", "Ib", "word", "iZ@[`{\x00\x7f"]
+WIDER = ["É", "\u00a0", "\u00ad", "ı", "İ", "\u0307", "Σ", "\u200b", "\u3000", "\ud800", "𝐀"]
+MOSTLY_ASCII = st.lists(st.sampled_from(ASCII_PIECES * 4 + WIDER), max_size=40).map("".join)
+
+
+@given(MOSTLY_ASCII)
+def test_same_scanned_bytes_mostly_ascii(text: str) -> None:
+    assert speedups.scan_bytes(text) == scan_form(text).encode("utf-8", "replace")
+
+
 def _reference_scanner() -> HyperscanScanner:
     """What runs without the compiled engine: Hyperscan databases, matches mapped in Python."""
     scanner = CLEANER._selection(None, None).compiled.scanner

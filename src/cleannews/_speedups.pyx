@@ -41,6 +41,7 @@ cdef extern from "Python.h":
     int PyUnicode_1BYTE_KIND
     int PyUnicode_2BYTE_KIND
     int PyUnicode_4BYTE_KIND
+    int PY_LITTLE_ENDIAN
 
 cdef enum:
     S_LINE = 0
@@ -1397,10 +1398,7 @@ def scan_bytes(str text):
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), out
     cdef int kind = PyUnicode_KIND(text)
     cdef void* data = PyUnicode_DATA(text)
-    cdef unsigned char* buf
-    if text.isascii() and u"\t" not in text and u"  " not in text:
-        return (b"\n" + text.encode("ascii")).lower()  # nothing else to fold
-    buf = <unsigned char*>PyMem_Malloc(4 * n + 1)
+    cdef unsigned char* buf = <unsigned char*>PyMem_Malloc(4 * n + 1)
     if buf == NULL:
         raise MemoryError()
     try:
@@ -1426,42 +1424,104 @@ ctypedef fused _ucs:
 cdef Py_ssize_t _fold(const _ucs* chars, Py_ssize_t n, unsigned char* buf) noexcept:
     """The body of scan_bytes: writes after buf[0]; returns the size written in all."""
     cdef Py_ssize_t i = 0, out = 1
+    cdef uint64_t block, spaces
+    # News text is mostly ASCII, in strings of every width: eight ASCII characters with no
+    # tab and no space run are lower-cased and written at once.
+    while i + 8 <= n:
+        if _ascii8(chars + i, &block):
+            spaces = _bytes_equal(block, 0x20)
+            if (
+                _bytes_equal(block, 0x09) == 0
+                and spaces & (spaces << 8) == 0
+                and not (chars[i] == 0x20 and buf[out - 1] == 0x20)
+            ):
+                block = _ascii_lower(block)
+                memcpy(buf + out, &block, 8)
+                out += 8
+                i += 8
+                continue
+        out = _fold_span(chars, i, i + 8, buf, out)
+        i += 8
+    return _fold_span(chars, i, n, buf, out)
+
+
+cdef inline bint _ascii8(const _ucs* chars, uint64_t* block) noexcept:
+    """Put chars[0:8] in `block` as eight bytes, in memory order; false if one is not ASCII."""
+    cdef uint64_t ones = 0x0101010101010101, lane_ones = 0x0001000100010001, first, second
+    cdef unsigned char narrow[8]
+    cdef uint32_t seen = 0
+    cdef int k
+    if _ucs is Py_UCS1:
+        memcpy(block, chars, 8)
+        return block[0] & (ones * 0x80) == 0
+    elif _ucs is Py_UCS2:
+        memcpy(&first, chars, 8)
+        memcpy(&second, chars + 4, 8)
+        if (first | second) & (lane_ones * 0xFF80):
+            return False
+        first = _narrow4(first)
+        second = _narrow4(second)
+        block[0] = first | (second << 32) if PY_LITTLE_ENDIAN else (first << 32) | second
+        return True
+    else:
+        for k in range(8):
+            seen |= <uint32_t>chars[k]
+            narrow[k] = <unsigned char>chars[k]
+        memcpy(block, narrow, 8)
+        return seen < 0x80
+
+
+cdef inline uint64_t _narrow4(uint64_t lanes) noexcept:
+    """Four 16-bit lanes below 0x100 as four bytes in the low half, in the same order."""
+    cdef uint64_t pairs = 0x0000FFFF0000FFFF, quad = 0xFFFFFFFF
+    lanes = (lanes | (lanes >> 8)) & pairs
+    return (lanes | (lanes >> 16)) & quad
+
+
+cdef inline uint64_t _bytes_equal(uint64_t block, unsigned char b) noexcept:
+    """0x80 in each byte of an all-ASCII `block` that equals `b` (< 0x80), 0 elsewhere: the
+    sum sets a byte's top bit when the xor is not zero, and carries into no other byte."""
+    cdef uint64_t ones = 0x0101010101010101
+    return ~((block ^ (ones * b)) + ones * 0x7F) & (ones * 0x80)
+
+
+cdef inline uint64_t _ascii_lower(uint64_t block) noexcept:
+    """An all-ASCII `block` lower-cased: 0x20 added to each byte from "A" to "Z" (a byte has
+    the top bit set by exactly one of the sums, and neither carries)."""
+    cdef uint64_t ones = 0x0101010101010101
+    cdef uint64_t upper = ((block + ones * (0x80 - 0x41)) ^ (block + ones * (0x80 - 0x5B)))
+    return block | ((upper & (ones * 0x80)) >> 2)
+
+
+cdef inline Py_ssize_t _fold_span(
+    const _ucs* chars, Py_ssize_t i, Py_ssize_t end, unsigned char* buf, Py_ssize_t out
+) noexcept:
+    """chars[i:end] folded one by one into buf[out:]; returns the new `out`. The last byte
+    written tells whether a space was (buf[0] is the leading line break)."""
     cdef Py_UCS4 c, f
-    cdef bint space = False
-    while i < n:
+    while i < end:
         c = chars[i]
         i += 1
         if c < LOWER_TABLE_SIZE:
             f = _SCAN_FOLD[c]
-            if f == SCAN_SPACE:
-                if not space:
-                    space = True
-                    buf[out] = 0x20
-                    out += 1
-                continue
-            if f == SCAN_DROP:
-                continue
-            space = False
-            # "i" + combining dot folds to "i" (but "İ" keeps a dot after it, as
-            # str.lower() gives it one of its own).
-            if f == 0x69 and c != 0x130 and i < n and chars[i] == 0x307:
-                i += 1
             if f < 0x80:
-                buf[out] = <unsigned char>f
-                out += 1
-            else:
+                if f != SCAN_SPACE or buf[out - 1] != SCAN_SPACE:
+                    buf[out] = <unsigned char>f
+                    out += 1
+            # A combining dot after "i", "I" or "ı" is dropped (not after "İ", which
+            # str.lower() gives a dot of its own).
+            elif f != SCAN_DROP and not (
+                c == 0x307 and i >= 2 and chars[i - 2] in (0x49, 0x69, 0x131)
+            ):
                 out += _put_utf8(buf + out, f)
             continue
         if _zero_width(c):
             continue
         c = _lower(c)
         if _folds_to_space(c):
-            if space:
+            if buf[out - 1] == 0x20:
                 continue
-            space = True
             c = 0x20
-        else:
-            space = c == 0x20
         out += _put_utf8(buf + out, c)
     return out
 
