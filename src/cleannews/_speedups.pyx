@@ -13,6 +13,8 @@ trigger patterns and non-ASCII normalisation call back into Python.
 """
 
 from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
+from cpython.object cimport PyObject
+from cpython.ref cimport Py_DECREF
 from libc.stdlib cimport qsort
 from libc.stdint cimport int64_t, uint32_t, uint64_t
 from libc.string cimport memchr, memcmp, memcpy, memset
@@ -42,6 +44,9 @@ cdef extern from "Python.h":
     int PyUnicode_2BYTE_KIND
     int PyUnicode_4BYTE_KIND
     int PY_LITTLE_ENDIAN
+    PyObject* PyBytes_FromStringAndSize(const char* v, Py_ssize_t size) except NULL
+    char* PyBytes_AS_STRING(PyObject* bytes)
+    int _PyBytes_Resize(PyObject** bytes, Py_ssize_t size) except -1
 
 cdef enum:
     S_LINE = 0
@@ -1391,28 +1396,30 @@ _SCAN_FOLD[0x130] = _SCAN_FOLD[0x131] = 0x69
 _SCAN_FOLD[0x3C2] = _SCAN_FOLD[0x3A3] = 0x3C3
 
 
-def scan_bytes(str text):
+cpdef bytes scan_bytes(str text):
     """compiler.scan_form(text).encode("utf-8", "replace"), in one pass: a line break in
     front, spaces of every kind folded to one, zero-width characters dropped, lower-cased
     ("ı" and "i" + combining dot folded to "i", final sigma to sigma)."""
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), out
     cdef int kind = PyUnicode_KIND(text)
     cdef void* data = PyUnicode_DATA(text)
-    cdef unsigned char* buf = <unsigned char*>PyMem_Malloc(4 * n + 1)
-    if buf == NULL:
-        raise MemoryError()
-    try:
-        buf[0] = 10
-        # One loop per string width, so that reading a character is a plain array read.
-        if kind == PyUnicode_1BYTE_KIND:
-            out = _fold(<const Py_UCS1*>data, n, buf)
-        elif kind == PyUnicode_2BYTE_KIND:
-            out = _fold(<const Py_UCS2*>data, n, buf)
-        else:
-            out = _fold(<const Py_UCS4*>data, n, buf)
-        return buf[:out]
-    finally:
-        PyMem_Free(buf)
+    # Written in place into a bytes object with room for the longest UTF-8 (a character
+    # lower-cases within its width; below U+0100 is two bytes, the rest of the BMP three),
+    # then cut to size, so the text is not copied again.
+    cdef PyObject* folded = PyBytes_FromStringAndSize(NULL, 1 + n * min(kind + 1, 4))
+    cdef unsigned char* buf = <unsigned char*>PyBytes_AS_STRING(folded)
+    buf[0] = 10
+    # One loop per string width, so that reading a character is a plain array read.
+    if kind == PyUnicode_1BYTE_KIND:
+        out = _fold(<const Py_UCS1*>data, n, buf)
+    elif kind == PyUnicode_2BYTE_KIND:
+        out = _fold(<const Py_UCS2*>data, n, buf)
+    else:
+        out = _fold(<const Py_UCS4*>data, n, buf)
+    _PyBytes_Resize(&folded, out)
+    result = <bytes>folded
+    Py_DECREF(result)  # <bytes> took a reference of its own
+    return result
 
 
 ctypedef fused _ucs:
