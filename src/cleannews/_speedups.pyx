@@ -12,6 +12,7 @@ deletions live in an int array, and only the verifier regexes, the Hyperscan cal
 trigger patterns and non-ASCII normalisation call back into Python.
 """
 
+cimport cython
 from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
 from cpython.object cimport PyObject
 from cpython.ref cimport Py_DECREF
@@ -36,7 +37,7 @@ cdef extern from "Python.h":
     Py_ssize_t PyUnicode_GET_LENGTH(object text)
     int PyUnicode_KIND(object text)
     void* PyUnicode_DATA(object text)
-    Py_UCS4 PyUnicode_READ(int kind, void* data, Py_ssize_t index)
+    Py_UCS4 PyUnicode_READ(int kind, const void* data, Py_ssize_t index)
     bint Py_UNICODE_ISALPHA(Py_UCS4 ch)
     bint Py_UNICODE_ISNUMERIC(Py_UCS4 ch)
     object PyUnicode_FromKindAndData(int kind, const void* buffer, Py_ssize_t size)
@@ -114,37 +115,45 @@ cdef inline bint _sentence_punct(Py_UCS4 c) noexcept:
     return c in (0x2E, 0x21, 0x3F, 0x2026, 0x3002, 0xFF01, 0xFF1F)
 
 
-cdef Py_ssize_t _end_mark(str line):
+# A line is read in place, as [start, end) of its text's data (`kind`: bytes per character).
+
+cdef Py_ssize_t _end_mark(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
     """Index of the last character before trailing spaces and closing quotes/brackets
-    (-1 if none): where `[.!?…]["'”’»«)\\]]*\\s*$` puts its punctuation."""
-    cdef Py_ssize_t k = len(line) - 1
-    while k >= 0 and Py_UNICODE_ISSPACE(line[k]):
+    (start - 1 if none): where `[.!?…]["'”’»«)\\]]*\\s*$` puts its punctuation."""
+    cdef Py_ssize_t k = end - 1
+    while k >= start and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k)):
         k -= 1
-    while k >= 0 and _closer(line[k]):
+    while k >= start and _closer(PyUnicode_READ(kind, data, k)):
         k -= 1
     return k
 
 
-cdef bint _sentence_end(str line):
-    cdef Py_ssize_t k = _end_mark(line)
-    return k >= 0 and _sentence_punct(line[k])
+cdef bint _sentence_end(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    cdef Py_ssize_t k = _end_mark(kind, data, start, end)
+    return k >= start and _sentence_punct(PyUnicode_READ(kind, data, k))
 
 
-cdef bint _full_stop_end(str line):
-    cdef Py_ssize_t k = _end_mark(line)
-    if k < 0 or line[k] != u".":
+cdef bint _full_stop_end(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    cdef Py_ssize_t k = _end_mark(kind, data, start, end)
+    cdef Py_UCS4 before
+    if k < start or PyUnicode_READ(kind, data, k) != 0x2E:
         return False
-    return k == 0 or (line[k - 1] != u"." and line[k - 1] != u"…")
+    if k == start:
+        return True
+    before = PyUnicode_READ(kind, data, k - 1)
+    return before != 0x2E and before != 0x2026
 
 
-cdef int _word_count(str line, int cap=0x7FFFFFFF):
+cdef int _word_count(
+    int kind, const void* data, Py_ssize_t start, Py_ssize_t end, int cap=0x7FFFFFFF
+) noexcept:
     """len(line.split()), or `cap` once it gets there (a long paragraph is not read to the
     end when only "more than N words?" is asked)."""
     cdef int n = 0
     cdef bint inside = False
-    cdef Py_UCS4 c
-    for c in line:
-        if Py_UNICODE_ISSPACE(c):
+    cdef Py_ssize_t k
+    for k in range(start, end):
+        if Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k)):
             inside = False
         elif not inside:
             inside = True
@@ -259,86 +268,136 @@ cdef str _normalize_ascii(str line):
 
 # ---------------------------------------------------------------- one text
 
-cdef class _Doc:
-    """A text split into lines, with per-line facts computed at most once."""
+@cython.cdivision(True)
+cdef Py_ssize_t _line_starts(int kind, const char* data, Py_ssize_t n, Py_ssize_t* out) noexcept:
+    """How many line breaks the text's data (n characters of `kind` bytes) holds; with `out`,
+    also where the line after each one starts. Found by memchr: a 0x0A byte is a break only
+    where it is a whole character."""
+    cdef const char* end = data + n * kind
+    cdef const char* p = data
+    cdef const char* hit
+    cdef Py_ssize_t found = 0, unit
+    while p < end:
+        hit = <const char*>memchr(p, 10, end - p)
+        if hit == NULL:
+            break
+        unit = (hit - data) // kind
+        if PyUnicode_READ(kind, data, unit) == 10:
+            if out != NULL:
+                out[found] = unit + 1
+            found += 1
+        p = data + (unit + 1) * kind
+    return found
 
-    cdef str text
-    cdef list lines
-    cdef list contents
-    cdef Py_ssize_t count
-    cdef int* owner       # rule index that deleted the line, -1 while it lives
-    cdef int* words       # word count of the line's content (up to counted_to), -1 until known
-    cdef int* counted_to  # the cap that count was made with
-    cdef signed char* prose  # 1/0, -1 until known
+
+cdef class _Doc:
+    """A text's lines (found in place: no string per line until a rule reads one), with
+    per-line facts computed at most once. engine.scan reads its `text`, `count` and
+    `content` as it reads a Document's; one clean or find_removals call may use it."""
+
+    cdef readonly str text
+    cdef readonly Py_ssize_t count
+    cdef int kind
+    cdef const void* data
+    cdef Py_ssize_t n_lines   # as text.split("\n") has them: count, + 1 after a final break
+    cdef Py_ssize_t* starts   # where each line starts, then len(text) + 1
+    cdef list contents        # the line's str once read, else None; None until one is read
+    cdef int* owner           # rule index that deleted the line, -1 while it lives
+    cdef int* words           # word count of the line's content (up to counted_to), -1 until known
+    cdef int* counted_to      # the cap that count was made with
+    cdef signed char* prose   # 1/0, -1 until known
     cdef Py_ssize_t n_deleted
-    cdef dict spans       # line -> [(start, end, rule)]
+    cdef dict spans           # line -> [(start, end, rule)]
     cdef Py_ssize_t last_prose_hint
+    cdef bint cleaned
 
     def __cinit__(self, str text):
-        cdef Py_ssize_t i, size
+        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), size
         self.text = text
-        self.lines = text.split("\n")
-        size = len(self.lines)
-        self.count = size - 1 if text.endswith("\n") else size
-        self.contents = [None] * size
-        self.owner = <int*>PyMem_Malloc(size * sizeof(int))
-        self.words = <int*>PyMem_Malloc(size * sizeof(int))
-        self.counted_to = <int*>PyMem_Malloc(size * sizeof(int))
-        self.prose = <signed char*>PyMem_Malloc(size * sizeof(signed char))
-        if self.owner == NULL or self.words == NULL or self.counted_to == NULL or self.prose == NULL:
+        self.kind = PyUnicode_KIND(text)
+        self.data = PyUnicode_DATA(text)
+        size = self.n_lines = _line_starts(self.kind, <const char*>self.data, n, NULL) + 1
+        self.count = size - 1 if n and PyUnicode_READ(self.kind, self.data, n - 1) == 10 else size
+        # One block for all the per-line arrays.
+        self.starts = <Py_ssize_t*>PyMem_Malloc(
+            (size + 1) * sizeof(Py_ssize_t) + size * (3 * sizeof(int) + sizeof(signed char))
+        )
+        if self.starts == NULL:
             raise MemoryError()
-        for i in range(size):
-            self.owner[i] = -1
-            self.words[i] = -1
-            self.prose[i] = -1
+        self.starts[0] = 0
+        _line_starts(self.kind, <const char*>self.data, n, self.starts + 1)
+        self.starts[size] = n + 1
+        self.owner = <int*>(self.starts + size + 1)
+        self.words = self.owner + size
+        self.counted_to = self.words + size
+        self.prose = <signed char*>(self.counted_to + size)
+        memset(self.owner, 0xFF, 2 * size * sizeof(int))  # owner and words: -1
+        memset(self.prose, 0xFF, size)
         self.n_deleted = 0
         self.spans = {}
         self.last_prose_hint = self.count
 
     def __dealloc__(self):
-        PyMem_Free(self.owner)
-        PyMem_Free(self.words)
-        PyMem_Free(self.counted_to)
-        PyMem_Free(self.prose)
+        PyMem_Free(self.starts)
 
-    cdef str content(self, Py_ssize_t i):
-        cdef object cached = self.contents[i]
+    cdef inline Py_ssize_t length(self, Py_ssize_t i) noexcept:
+        """The line's length with a CRLF line's \\r (as len(text.split("\\n")[i]))."""
+        return self.starts[i + 1] - 1 - self.starts[i]
+
+    cdef inline Py_ssize_t content_end(self, Py_ssize_t i) noexcept:
+        cdef Py_ssize_t end = self.starts[i + 1] - 1
+        if end > self.starts[i] and PyUnicode_READ(self.kind, self.data, end - 1) == 13:
+            return end - 1
+        return end
+
+    cpdef str content(self, Py_ssize_t i):
+        """Line i without its line break (nor a CRLF line's \\r)."""
         cdef str line
-        if cached is None:
-            line = self.lines[i]
-            if line and line[len(line) - 1] == u"\r":
-                line = line[:-1]
-            self.contents[i] = line
-            return line
-        return <str>cached
+        if not 0 <= i < self.n_lines:
+            raise IndexError(i)
+        if self.contents is None:
+            self.contents = [None] * self.n_lines
+        cached = self.contents[i]
+        if cached is not None:
+            return <str>cached
+        line = self.contents[i] = self.text[self.starts[i]:self.content_end(i)]
+        return line
 
     cdef int words_upto(self, Py_ssize_t i, int cap):
         """min(word count, cap): a long paragraph is read only as far as a test needs."""
         cdef int known = self.words[i]
         if known < 0 or (known >= self.counted_to[i] and self.counted_to[i] < cap):
-            known = self.words[i] = _word_count(self.content(i), cap)
+            known = self.words[i] = _word_count(
+                self.kind, self.data, self.starts[i], self.content_end(i), cap
+            )
             self.counted_to[i] = cap
         return known if known < cap else cap
+
+    cdef int all_words(self, Py_ssize_t i):
+        return _word_count(self.kind, self.data, self.starts[i], self.content_end(i))
 
     cdef bint is_prose(self, Py_ssize_t i):
         if self.prose[i] < 0:
             self.prose[i] = 1 if (
-                _sentence_end(self.content(i))
+                _sentence_end(self.kind, self.data, self.starts[i], self.content_end(i))
                 and self.words_upto(i, PROSE_MIN_WORDS) >= PROSE_MIN_WORDS
             ) else 0
         return self.prose[i] == 1
+
+    cdef bint full_stop_end(self, Py_ssize_t i):
+        return _full_stop_end(self.kind, self.data, self.starts[i], self.content_end(i))
 
     cdef bint is_headline(self, Py_ssize_t i):
         return (
             self.words_upto(i, HEADLINE_MIN_WORDS) >= HEADLINE_MIN_WORDS
             and not self.is_prose(i)
-            and not _full_stop_end(self.content(i))
+            and not self.full_stop_end(i)
         )
 
     cdef bint is_headline_like(self, Py_ssize_t i, int max_words):
         return (
             0 < self.words_upto(i, max_words + 1) <= max_words
-            and not _full_stop_end(self.content(i))
+            and not self.full_stop_end(i)
         )
 
     cdef bint blank(self, Py_ssize_t i):
@@ -389,6 +448,16 @@ cdef class _Doc:
         if not 0 <= j < self.count:
             return False
         return self.is_headline(j) if headline else self.is_prose(j)
+
+
+cdef _Doc _document(text):
+    return text if isinstance(text, _Doc) else _Doc(text)
+
+
+def document(str text):
+    """The text as the compiled engine reads it: what engine.scan and then one
+    NativeEngine.clean or find_removals call are given (the lines are found once)."""
+    return _Doc(text)
 
 
 # ---------------------------------------------------------------- the rules
@@ -459,19 +528,22 @@ cdef class NativeEngine:
         PyMem_Free(self.info)
         PyMem_Free(self.beside_ok)
 
-    def find_removals(self, str text, dict candidates):
-        """engine.find_removals: (removals, warnings) for `text`, given the pre-filter's
-        candidate lines per rule index."""
-        ranges, warnings = self._run(text, candidates)
-        codes, names = self.codes, self.names
+    def find_removals(self, text, dict candidates):
+        """engine.find_removals: (removals, warnings) for `text` (a str, or the _Doc that
+        engine.scan was given), given the pre-filter's candidate lines per rule index."""
+        cdef _Doc doc = _document(text)
+        ranges, warnings = self._run(doc, candidates)
+        codes, names, text = self.codes, self.names, doc.text
         return [Removal(codes[o], names[o], s, e, text[s:e]) for s, e, o in ranges], warnings
 
-    def clean(self, str text, dict candidates):
+    def clean(self, text, dict candidates):
         """The text without what find_removals would remove, and the warnings: the same
         result without building a trace."""
         cdef list ranges, warnings, parts
         cdef Py_ssize_t pos = 0
-        ranges, warnings = self._run(text, candidates)
+        cdef _Doc doc = _document(text)
+        ranges, warnings = self._run(doc, candidates)
+        text = doc.text
         if not ranges:
             return text, warnings
         parts = []
@@ -481,8 +553,10 @@ cdef class NativeEngine:
         parts.append(text[pos:])
         return u"".join(parts), warnings
 
-    cdef tuple _run(self, str text, dict candidates):
-        cdef _Doc doc = _Doc(text)
+    cdef tuple _run(self, _Doc doc, dict candidates):
+        if doc.cleaned:
+            raise ValueError("a document is cleaned once")
+        doc.cleaned = True
         cdef list zoned = []
         cdef int index
         cdef RInfo* r
@@ -525,7 +599,7 @@ cdef class NativeEngine:
             if r.scope == S_SPAN:
                 self._apply_span(doc, index, i, doc.content(i))
                 continue
-            if len(<str>doc.lines[i]) > r.max_chars or doc.words_upto(i, r.max_words + 1) > r.max_words:
+            if doc.length(i) > r.max_chars or doc.words_upto(i, r.max_words + 1) > r.max_words:
                 continue
             if not r.allow_prose and doc.is_prose(i):
                 continue
@@ -698,12 +772,12 @@ cdef class NativeEngine:
             if not doc.alive(i) and self.info[doc.owner[i]].allow_prose and doc.is_prose(i)
         ]
         for i in lost_lines:
-            lost += _word_count(doc.content(i))
+            lost += doc.all_words(i)
         if lost < GUARD_MIN_WORDS:
             return []
         for i in range(doc.count):
             if doc.is_prose(i):
-                total += _word_count(doc.content(i))
+                total += doc.all_words(i)
         if lost <= GUARD_SHARE * total:
             return []
         vetoed = sorted({self.codes[doc.owner[i]] for i in lost_lines})
@@ -719,14 +793,11 @@ cdef class NativeEngine:
         whitespace ANNOTATION.md asks for."""
         cdef list dropped = self._lines_to_drop(doc)
         cdef str text = doc.text
-        cdef Py_ssize_t n = len(text), i, kept, cut
-        cdef list starts = [0] * (len(doc.lines) + 1)
-        cdef Py_ssize_t pos = 0, k = 0
-        for line in doc.lines:
-            pos += len(<str>line) + 1
-            k += 1
-            starts[k] = pos
-        ranges = [(starts[i], min(<Py_ssize_t>starts[i + 1], n), o) for i, o in dropped]
+        cdef Py_ssize_t n = len(text), i, kept
+        cdef Py_ssize_t* starts = doc.starts
+        ranges = []
+        for i, o in dropped:
+            ranges.append((starts[i], min(starts[i + 1], n), o))
         if dropped and not text.endswith("\n") and dropped[-1][0] == doc.count - 1:
             dropped_lines = {i for i, _ in dropped}
             kept = -1
@@ -735,8 +806,7 @@ cdef class NativeEngine:
                     kept = i
                     break
             if kept >= 0:
-                cut = <Py_ssize_t>starts[kept] + len(doc.content(kept))
-                ranges.append((cut, starts[kept + 1], ranges[len(ranges) - 1][2]))
+                ranges.append((doc.content_end(kept), starts[kept + 1], ranges[len(ranges) - 1][2]))
         for i, spans in doc.spans.items():
             if not doc.alive(i):
                 continue

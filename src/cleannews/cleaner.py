@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cleannews.compiler import CompiledRules
-from cleannews.engine import Document, find_removals, scan
+from cleannews.engine import Lines, find_removals, new_document, scan
 from cleannews.loader import builtin_pack_paths, check_unique_codes, load_pack, load_packs
 from cleannews.model import (
     LEVELS,
@@ -106,11 +106,11 @@ class Cleaner:
         """The text without its artefacts."""
         if self.repair and find_mojibake(text):
             return self.clean_and_explain(text, source=source, lang=lang).text
-        doc = Document(text)
+        doc = new_document(text)
         chosen, candidates, _ = self._scan(doc, source, lang)
         native = chosen.compiled.native
         if native is not None:
-            return native.clean(text, candidates)[0]
+            return native.clean(doc, candidates)[0]
         return apply_trace(text, find_removals(chosen.compiled, doc, candidates)[0])
 
     def clean_and_explain(
@@ -123,11 +123,11 @@ class Cleaner:
         """
         replacements = find_mojibake(text) if self.repair else []
         work = apply_trace(text, replacements) if replacements else text
-        doc = Document(work)
+        doc = new_document(work)
         chosen, candidates, notes = self._scan(doc, source, lang)
         native = chosen.compiled.native
         removals, warnings = (
-            native.find_removals(work, candidates)
+            native.find_removals(doc, candidates)
             if native is not None
             else find_removals(chosen.compiled, doc, candidates)
         )
@@ -136,7 +136,7 @@ class Cleaner:
         return CleanResult(out, trace, tuple(warnings), tuple(notes))
 
     def _scan(
-        self, doc: Document, source: str | None, lang: str | None
+        self, doc: Lines, source: str | None, lang: str | None
     ) -> tuple[_Selection, dict[int, list[int]], list[str]]:
         """The rules that apply (a site pack picked by `source` or by its fingerprints),
         their candidate lines, and a note on the site pack chosen."""

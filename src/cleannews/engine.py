@@ -12,6 +12,7 @@ text (zones), and the lines next to a deletion; it never walks every line of a t
 from __future__ import annotations
 
 from itertools import accumulate
+from typing import Any, Protocol
 
 from cleannews.compiler import CompiledRule, CompiledRules, speedups
 from cleannews.linetext import (
@@ -67,8 +68,27 @@ class Document:
         return i not in self.deleted
 
 
+class Lines(Protocol):
+    """What `scan` reads of a text: a Document, or the compiled engine's own (see
+    `new_document`)."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def count(self) -> int: ...
+
+    def content(self, i: int) -> str: ...
+
+
+def new_document(text: str) -> Any:
+    """The text as the engine that runs reads it: the compiled engine's document (its lines
+    found once, in C, for the scan and the rules) when it is built, else a Document."""
+    return speedups.document(text) if speedups is not None else Document(text)
+
+
 def scan(
-    compiled: CompiledRules, doc: Document
+    compiled: CompiledRules, doc: Lines
 ) -> tuple[dict[int, list[int]], dict[str, int], dict[int, list[int]]]:
     """One pre-filter pass: candidate lines per rule index, how many distinct fingerprint
     lines of each source pack the text holds, and the candidate lines of the guest rules
