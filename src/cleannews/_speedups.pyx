@@ -400,6 +400,9 @@ cdef class _Doc:
             and not self.full_stop_end(i)
         )
 
+    cdef inline bint ends_with_break(self) noexcept:
+        return self.n_lines > self.count
+
     cdef bint blank(self, Py_ssize_t i):
         return self.words_upto(i, 1) == 0
 
@@ -532,24 +535,34 @@ cdef class NativeEngine:
         """engine.find_removals: (removals, warnings) for `text` (a str, or the _Doc that
         engine.scan was given), given the pre-filter's candidate lines per rule index."""
         cdef _Doc doc = _document(text)
-        ranges, warnings = self._run(doc, candidates)
+        cdef _Cuts cuts
+        cdef Cut* cut
+        cdef Py_ssize_t k
+        cuts, warnings = self._run(doc, candidates)
         codes, names, text = self.codes, self.names, doc.text
-        return [Removal(codes[o], names[o], s, e, text[s:e]) for s, e, o in ranges], warnings
+        removals = []
+        for k in range(cuts.n):
+            cut = &cuts.items[k]
+            removals.append(Removal(
+                codes[cut.owner], names[cut.owner], cut.start, cut.end, text[cut.start:cut.end]
+            ))
+        return removals, warnings
 
     def clean(self, text, dict candidates):
         """The text without what find_removals would remove, and the warnings: the same
         result without building a trace."""
-        cdef list ranges, warnings, parts
-        cdef Py_ssize_t pos = 0
+        cdef list parts
+        cdef Py_ssize_t pos = 0, k
         cdef _Doc doc = _document(text)
-        ranges, warnings = self._run(doc, candidates)
+        cdef _Cuts cuts
+        cuts, warnings = self._run(doc, candidates)
         text = doc.text
-        if not ranges:
+        if not cuts.n:
             return text, warnings
         parts = []
-        for start, end, _ in ranges:
-            parts.append(text[pos:start])
-            pos = end
+        for k in range(cuts.n):
+            parts.append(text[pos:cuts.items[k].start])
+            pos = cuts.items[k].end
         parts.append(text[pos:])
         return u"".join(parts), warnings
 
@@ -574,9 +587,9 @@ cdef class NativeEngine:
         if self.beside_rules and doc.n_deleted:
             self._apply_beside_rules(doc, candidates)
         if not doc.n_deleted and not doc.spans:
-            return [], []
+            return _Cuts(), []
         warnings = self._guard(doc)
-        return self._ranges(doc), warnings
+        return self._cuts(doc), warnings
 
     # -- one rule over some lines
 
@@ -788,47 +801,55 @@ cdef class NativeEngine:
             f" deleted (more than {GUARD_SHARE:.0%} of the prose)"
         ]
 
-    cdef list _ranges(self, _Doc doc):
-        """Deleted lines and spans as (start, end, rule) offset ranges, with the
+    cdef _Cuts _cuts(self, _Doc doc):
+        """Deleted lines and spans as offset ranges, each with its rule, with the
         whitespace ANNOTATION.md asks for."""
-        cdef list dropped = self._lines_to_drop(doc)
-        cdef str text = doc.text
-        cdef Py_ssize_t n = len(text), i, kept
+        cdef _Cuts cuts = _Cuts()
         cdef Py_ssize_t* starts = doc.starts
-        ranges = []
-        for i, o in dropped:
-            ranges.append((starts[i], min(starts[i + 1], n), o))
-        if dropped and not text.endswith("\n") and dropped[-1][0] == doc.count - 1:
-            dropped_lines = {i for i, _ in dropped}
-            kept = -1
-            for i in range(doc.count - 1, -1, -1):
-                if i not in dropped_lines:
-                    kept = i
-                    break
+        cdef Py_ssize_t i, kept, k, n_lines, start, end
+        cdef Cut* last
+        self._lines_to_drop(doc, cuts)
+        n_lines = cuts.n
+        if n_lines and not doc.ends_with_break() and (
+            cuts.items[n_lines - 1].start == starts[doc.count - 1]
+        ):
+            # The new last line must not end in the line break the old one lacked.
+            kept, k = doc.count - 1, n_lines - 1
+            while kept >= 0 and k >= 0 and cuts.items[k].start == starts[kept]:
+                kept -= 1
+                k -= 1
             if kept >= 0:
-                ranges.append((doc.content_end(kept), starts[kept + 1], ranges[len(ranges) - 1][2]))
+                cuts.add(doc.content_end(kept), starts[kept + 1], cuts.items[n_lines - 1].owner)
         for i, spans in doc.spans.items():
             if not doc.alive(i):
                 continue
             line = doc.content(i)
             for span_start, span_end, o in spans:
                 start, end = _take_space(line, span_start, span_end)
-                ranges.append((starts[i] + start, starts[i] + end, o))
-        ranges.sort(key=_first)
-        merged = []
-        for start, end, o in ranges:
-            if merged and start <= merged[-1][1] and o == merged[-1][2]:
-                merged[-1] = (merged[-1][0], max(end, merged[-1][1]), o)
-            elif merged and start < merged[-1][1]:
-                # Another rule's cut reaches into this one: keep what is left of it, if anything.
-                if end > merged[-1][1]:
-                    merged.append((merged[-1][1], end, o))
+                cuts.add(starts[i] + start, starts[i] + end, o)
+        cuts.sort()
+        # Merged in place: the same rule's touching cuts become one; another rule's cut that
+        # reaches into the last keeps what is left of it, if anything.
+        k = min(cuts.n, 1)
+        for i in range(1, cuts.n):
+            last = &cuts.items[k - 1]
+            start, end = cuts.items[i].start, cuts.items[i].end
+            if start <= last.end and cuts.items[i].owner == last.owner:
+                last.end = max(end, last.end)
+            elif start < last.end:
+                if end > last.end:
+                    cuts.items[k] = cuts.items[i]
+                    cuts.items[k].start = last.end
+                    k += 1
             else:
-                merged.append((start, end, o))
-        return merged
+                cuts.items[k] = cuts.items[i]
+                k += 1
+        cuts.n = k
+        return cuts
 
-    cdef list _lines_to_drop(self, _Doc doc):
-        cdef list out = []
+    cdef int _lines_to_drop(self, _Doc doc, _Cuts cuts) except -1:
+        """Deleted lines plus the surplus blank lines around them (engine._lines_to_drop),
+        added to `cuts` in line order."""
         cdef Py_ssize_t done = -1, i, first, last
         for i in range(doc.count):
             if doc.alive(i) or i <= done:
@@ -839,14 +860,15 @@ cdef class NativeEngine:
             last = i
             while last + 1 < doc.count and (not doc.alive(last + 1) or doc.blank(last + 1)):
                 last += 1
-            self._settle_stretch(doc, first, last, first == 0 or last == doc.count - 1, out)
+            self._settle_stretch(doc, first, last, first == 0 or last == doc.count - 1, cuts)
             done = last
-        return out
+        return 0
 
     cdef int _settle_stretch(
-        self, _Doc doc, Py_ssize_t first, Py_ssize_t last, bint at_edge, list out
+        self, _Doc doc, Py_ssize_t first, Py_ssize_t last, bint at_edge, _Cuts cuts
     ) except -1:
         cdef Py_ssize_t best_start = -1, best_len = 0, run_start = -1, k, keep_from, keep_to
+        cdef Py_ssize_t size = PyUnicode_GET_LENGTH(doc.text)
         cdef int owner, prev
         keep_from, keep_to = 0, -1
         if not at_edge:
@@ -868,13 +890,58 @@ cdef class NativeEngine:
                 continue
             if owner < 0:
                 owner = prev if prev >= 0 else self._next_owner(doc, k, last)
-            out.append((k, owner))
+            cuts.add(doc.starts[k], min(doc.starts[k + 1], size), owner)
         return 0
 
     cdef int _next_owner(self, _Doc doc, Py_ssize_t k, Py_ssize_t last):
         while k <= last and doc.owner[k] < 0:
             k += 1
         return doc.owner[k]
+
+
+cdef struct Cut:
+    Py_ssize_t start
+    Py_ssize_t end
+    int owner          # rule index
+    Py_ssize_t order   # when it was added: cuts that start together keep that order
+
+
+cdef class _Cuts:
+    """The (start, end, rule) ranges a text loses, in a C array."""
+
+    cdef Cut* items
+    cdef Py_ssize_t n, cap
+
+    def __dealloc__(self):
+        PyMem_Free(self.items)
+
+    cdef int add(self, Py_ssize_t start, Py_ssize_t end, int owner) except -1:
+        cdef Cut* grown
+        if self.n == self.cap:
+            self.cap = 2 * self.cap if self.cap else 16
+            grown = <Cut*>PyMem_Realloc(self.items, self.cap * sizeof(Cut))
+            if grown == NULL:
+                raise MemoryError()
+            self.items = grown
+        self.items[self.n] = Cut(start, end, owner, self.n)
+        self.n += 1
+        return 0
+
+    cdef void sort(self) noexcept:
+        """By start, stably (line cuts come in order: usually nothing to do)."""
+        cdef Py_ssize_t k
+        for k in range(1, self.n):
+            if self.items[k].start < self.items[k - 1].start:
+                qsort(self.items, self.n, sizeof(Cut), _compare_cuts)
+                return
+
+
+cdef int _compare_cuts(const void* a, const void* b) noexcept nogil:
+    cdef const Cut* x = <const Cut*>a
+    cdef const Cut* y = <const Cut*>b
+    if x.start != y.start:
+        return -1 if x.start < y.start else 1
+    return -1 if x.order < y.order else (1 if x.order > y.order else 0)
 
 
 _first = itemgetter(0)
