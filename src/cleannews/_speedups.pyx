@@ -434,14 +434,17 @@ cdef class _Doc:
         self.last_prose_hint = i
         return i
 
-    cdef Py_ssize_t removed_neighbour(self, Py_ssize_t i, int step):
-        """The rule that removed the nearest non-blank line that way, or -1."""
+    cdef Py_ssize_t non_blank_neighbour(self, Py_ssize_t i, int step):
+        """The nearest line that way that is removed or not blank, or -1."""
         cdef Py_ssize_t j = i + step
         while 0 <= j < self.count and self.alive(j) and self.blank(j):
             j += step
-        if 0 <= j < self.count:
-            return self.owner[j]
-        return -1
+        return j if 0 <= j < self.count else -1
+
+    cdef int removed_neighbour(self, Py_ssize_t i, int step):
+        """The rule that removed the nearest non-blank line that way, or -1."""
+        cdef Py_ssize_t j = self.non_blank_neighbour(i, step)
+        return self.owner[j] if j >= 0 else -1
 
     cdef bint neighbour_prose(self, Py_ssize_t i, int step, bint headline):
         """Whether the nearest live non-blank line that way is prose (or a headline)."""
@@ -717,63 +720,76 @@ cdef class NativeEngine:
 
     cdef int _apply_beside_rules(self, _Doc doc, dict candidates) except -1:
         cdef bint changed = True, near
-        cdef Py_ssize_t i, before, after, k, t, n_beside = len(self.beside_rules)
-        cdef int index
+        cdef Py_ssize_t i, t, count = doc.count, n_tried = 0, n_beside = len(self.beside_rules)
+        cdef int index, before, after, k
         cdef RInfo* r
         cdef unsigned char* ok
-        # Where a beside rule has a pre-filter, only its candidate lines may go; a rule
-        # whose pre-filter found none is not tried at all.
-        cdef list allowed = []
-        cdef list tried = []
-        for k in range(n_beside):
-            index = self.beside_rules[k]
-            if not self.info[index].prefiltered:
-                tried.append(k)
-                allowed.append(None)
-            elif index in candidates:
-                tried.append(k)
-                allowed.append(set(<list>candidates[index]))
-        n_beside = len(tried)
-        if not n_beside:
-            return 0
-        while changed:
-            changed = False
-            for i in self._next_to_removals(doc):
-                before = doc.removed_neighbour(i, -1)
-                after = doc.removed_neighbour(i, 1)
-                for t in range(n_beside):
-                    if not doc.alive(i):
-                        break
-                    lines = allowed[t]
-                    if lines is not None and i not in <set>lines:
+        cdef unsigned char* row
+        # The beside rules tried, and per rule the lines it may take ([t * count + i]): where
+        # it has a pre-filter, only its candidate lines; a rule whose pre-filter found none
+        # is not tried at all. Then the lines next to a removal, per round.
+        cdef int* tried = <int*>PyMem_Malloc(n_beside * sizeof(int) + (n_beside + 1) * count)
+        if tried == NULL:
+            raise MemoryError()
+        cdef unsigned char* allowed = <unsigned char*>(tried + n_beside)
+        cdef unsigned char* beside = allowed + n_beside * count
+        try:
+            for k in range(n_beside):
+                index = self.beside_rules[k]
+                row = allowed + n_tried * count
+                if not self.info[index].prefiltered:
+                    memset(row, 1, count)
+                elif index in candidates:
+                    memset(row, 0, count)
+                    for i in <list>candidates[index]:
+                        if 0 <= i < count:
+                            row[i] = 1
+                else:
+                    continue
+                tried[n_tried] = k
+                n_tried += 1
+            while changed and n_tried:
+                changed = False
+                self._mark_next_to_removals(doc, beside)
+                for i in range(count):
+                    if not beside[i]:
                         continue
-                    k = tried[t]
-                    index = self.beside_rules[k]
-                    r = &self.info[index]
-                    ok = self.beside_ok + k * self.n
-                    if r.beside_both:
-                        near = before >= 0 and after >= 0 and ok[before] and ok[after]
-                    else:
-                        near = (before >= 0 and ok[before]) or (after >= 0 and ok[after])
-                    if near:
-                        self._apply(doc, index, [i])
-                        changed = changed or not doc.alive(i)
+                    before = doc.removed_neighbour(i, -1)
+                    after = doc.removed_neighbour(i, 1)
+                    for t in range(n_tried):
+                        if not doc.alive(i):
+                            break
+                        if not allowed[t * count + i]:
+                            continue
+                        k = tried[t]
+                        index = self.beside_rules[k]
+                        r = &self.info[index]
+                        ok = self.beside_ok + k * self.n
+                        if r.beside_both:
+                            near = before >= 0 and after >= 0 and ok[before] and ok[after]
+                        else:
+                            near = (before >= 0 and ok[before]) or (after >= 0 and ok[after])
+                        if near:
+                            self._apply(doc, index, [i])
+                            changed = changed or not doc.alive(i)
+        finally:
+            PyMem_Free(tried)
         return 0
 
-    cdef list _next_to_removals(self, _Doc doc):
+    cdef void _mark_next_to_removals(self, _Doc doc, unsigned char* out):
+        """out[i] = whether line i is live, not blank, and its nearest non-blank neighbour
+        was removed."""
         cdef Py_ssize_t i, j
-        cdef int step
-        out = set()
+        memset(out, 0, doc.count)
         for i in range(doc.count):
             if doc.alive(i):
                 continue
-            for step in (-1, 1):
-                j = i + step
-                while 0 <= j < doc.count and doc.alive(j) and doc.blank(j):
-                    j += step
-                if 0 <= j < doc.count and doc.alive(j):
-                    out.add(j)
-        return sorted(out)
+            j = doc.non_blank_neighbour(i, -1)
+            if j >= 0 and doc.alive(j):
+                out[j] = 1
+            j = doc.non_blank_neighbour(i, 1)
+            if j >= 0 and doc.alive(j):
+                out[j] = 1
 
     # -- the document guard and the whitespace around removals
 
