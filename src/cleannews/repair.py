@@ -19,8 +19,6 @@ _SUSPECT = re.compile(
     "\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161"
     "\u203a\u0153\u017e\u0178]"
 )
-# Cheap first look: a mojibake lead character (as Latin-1/cp1252 shows UTF-8 lead bytes).
-_LEADS = ("Ã", "Â", "â€", "Ð", "Ñ", "Å", "Ä", "Î", "Ø", "Ù")
 _config = None
 
 
@@ -51,7 +49,7 @@ def _ftfy_config():  # type: ignore[no-untyped-def]
 
 def find_mojibake(text: str) -> list[Replacement]:
     """Replacements that repair mojibake in `text`; empty for clean text (the common case)."""
-    if text.isascii() or not any(lead in text for lead in _LEADS) or not _SUSPECT.search(text):
+    if text.isascii() or not _has_lead(text) or not _SUSPECT.search(text):
         return []
     import ftfy  # noqa: PLC0415
 
@@ -64,6 +62,23 @@ def find_mojibake(text: str) -> list[Replacement]:
                 out.append(_minimal(line, fixed, pos))
         pos += len(line) + 1
     return out
+
+
+def _has_lead(text: str) -> bool:
+    """Cheap first look: a mojibake lead (as Latin-1/cp1252 shows UTF-8 lead bytes). Spelt
+    out: a generator over a tuple of them costs 1.7 times as much."""
+    return (
+        "Ã" in text
+        or "Â" in text
+        or "â€" in text
+        or "Ð" in text
+        or "Ñ" in text
+        or "Å" in text
+        or "Ä" in text
+        or "Î" in text
+        or "Ø" in text
+        or "Ù" in text
+    )
 
 
 def _minimal(old: str, new: str, offset: int) -> Replacement:
