@@ -576,11 +576,14 @@ cdef class NativeEngine:
         cdef list zoned = []
         cdef int index
         cdef RInfo* r
-        for index in sorted(candidates):
+        # The pre-filter gives rules and lines in order: they are sorted only if not.
+        for index in candidates if _ascending(candidates) else sorted(candidates):
             r = &self.info[index]
             if r.is_beside:
                 continue
-            lines = sorted(candidates[index])
+            lines = candidates[index]
+            if not _ascending(lines):
+                lines = sorted(lines)
             if r.zone == Z_ANYWHERE:
                 self._apply(doc, index, lines)
             else:
@@ -961,6 +964,16 @@ cdef int _compare_cuts(const void* a, const void* b) noexcept nogil:
 
 
 _first = itemgetter(0)
+
+
+cdef bint _ascending(object numbers) except -1:
+    """Whether the ints of a list (or the keys of a dict) are in ascending order."""
+    cdef Py_ssize_t previous = -0x7FFFFFFFFFFFFFFF, number
+    for number in numbers:
+        if number < previous:
+            return False
+        previous = number
+    return True
 
 
 cdef bint _clear_of(list spans, Py_ssize_t start, Py_ssize_t end):
