@@ -13,9 +13,10 @@ trigger patterns and non-ASCII normalisation call back into Python.
 """
 
 cimport cython
+from cpython.list cimport PyList_New, PyList_SET_ITEM
 from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
 from cpython.object cimport PyObject
-from cpython.ref cimport Py_DECREF
+from cpython.ref cimport Py_DECREF, Py_INCREF
 from libc.stdlib cimport qsort
 from libc.stdint cimport int64_t, uint32_t, uint64_t
 from libc.string cimport memchr, memcmp, memcpy, memset
@@ -1219,20 +1220,46 @@ cdef class _Keys:
     cdef dict grouped(self):
         """{owner: sorted distinct lines}, owners in ascending order."""
         cdef dict out = {}
-        cdef list current = None
-        cdef int64_t last = -1, key
-        cdef Py_ssize_t m
-        if self.c.n:
-            qsort(self.c.keys, self.c.n, sizeof(int64_t), _compare_keys)
+        cdef list lines
+        cdef object line  # not inferred as a C int: Py_INCREF and PyList_SET_ITEM need one object
+        cdef int64_t* keys = self.c.keys
+        cdef Py_ssize_t m, n = 0, first, k
+        _sort_keys(keys, self.c.n)
         for m in range(self.c.n):
-            key = self.c.keys[m]
-            if key == last:
-                continue
-            if last < 0 or (key >> 32) != (last >> 32):
-                current = out[<int>((key >> 32) - OWNER_BIAS)] = []
-            last = key
-            current.append(<Py_ssize_t>(key & LOW_32_BITS))
+            if n == 0 or keys[m] != keys[n - 1]:
+                keys[n] = keys[m]
+                n += 1
+        first = 0
+        while first < n:
+            m = first + 1
+            while m < n and (keys[m] >> 32) == (keys[first] >> 32):
+                m += 1
+            # Made at its size, filled in place (no append per line).
+            lines = PyList_New(m - first)
+            for k in range(first, m):
+                line = <Py_ssize_t>(keys[k] & LOW_32_BITS)
+                Py_INCREF(line)
+                PyList_SET_ITEM(lines, k - first, line)
+            out[<int>((keys[first] >> 32) - OWNER_BIAS)] = lines
+            first = m
         return out
+
+
+cdef void _sort_keys(int64_t* keys, Py_ssize_t n) noexcept:
+    """Ascending: by insertion for the few keys of a usual text (found nearly in line order),
+    else by qsort."""
+    cdef Py_ssize_t m, k
+    cdef int64_t key
+    if n > 64:
+        qsort(keys, n, sizeof(int64_t), _compare_keys)
+        return
+    for m in range(1, n):
+        key = keys[m]
+        k = m
+        while k > 0 and keys[k - 1] > key:
+            keys[k] = keys[k - 1]
+            k -= 1
+        keys[k] = key
 
 
 cdef int _compare_keys(const void* a, const void* b) noexcept nogil:
