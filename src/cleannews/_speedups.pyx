@@ -1460,7 +1460,8 @@ cdef class Prefilter:
         if pattern_db is not None and self.n_patterns:
             encoded = text.encode("utf-8", "replace")
             matches = _Matches()
-            pattern_db.scan(encoded, match_event_handler=on_match, context=matches, scratch=scratch)
+            # Positional: keyword arguments cost the binding a lookup by name each.
+            pattern_db.scan(encoded, on_match, 0, matches, scratch)  # flags 0, context, scratch
             self._add_pattern_matches(matches, encoded, count, keys)
         if pattern_hits:
             for owner, line in pattern_hits:
