@@ -69,7 +69,8 @@ class CompiledRule:
 
 class Scanner(Protocol):
     """Finds the candidate lines of one text, per owner: a rule index, or -1 - k for the
-    fingerprints of source pack k. Lines are sorted, distinct and below `count`."""
+    fingerprints of source pack k. Owners come in ascending order (engine.scan relies on it);
+    lines are sorted, distinct and below `count`."""
 
     def lines(self, text: str, count: int) -> dict[int, list[int]]: ...
 

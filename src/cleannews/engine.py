@@ -95,15 +95,18 @@ def scan(
     (those of the site packs the fingerprints may pick; see CompiledRules.handover)."""
     candidates = compiled.scanner.lines(doc.text, doc.count)
     found: dict[str, int] = {}
-    for owner in [owner for owner in candidates if owner < 0]:
-        lines = candidates.pop(owner)
-        name, wanted = compiled.fingerprints[-1 - owner]
-        distinct = {_normalize(doc.content(i)) for i in lines} & wanted
-        if distinct:
-            found[name] = len(distinct)
     guests: dict[int, list[int]] = {}
-    if compiled.guests:
-        size = len(compiled.rules)
+    # Owners come in ascending order: the first and the last tell whether most texts hold
+    # any fingerprint or guest owner at all (without a loop over the owners).
+    if candidates and next(iter(candidates)) < 0:
+        for owner in [owner for owner in candidates if owner < 0]:
+            lines = candidates.pop(owner)
+            name, wanted = compiled.fingerprints[-1 - owner]
+            distinct = {_normalize(doc.content(i)) for i in lines} & wanted
+            if distinct:
+                found[name] = len(distinct)
+    size = len(compiled.rules)
+    if compiled.guests and candidates and next(reversed(candidates)) >= size:
         for owner in [owner for owner in candidates if owner >= size]:
             guests[owner] = candidates.pop(owner)
     return candidates, found, guests
