@@ -86,6 +86,7 @@ class Cleaner:
         self._user = [p for p in user if not p.is_source]
         self._sources = [p for p in self.packs if p.is_source]
         self._compiled: dict[tuple[str | None, str | None], _Selection] = {}
+        self._unsourced: dict[str | None, _Selection] = {}  # by lang, for texts without source
         self._lock = threading.Lock()
 
     @classmethod
@@ -170,7 +171,12 @@ class Cleaner:
         return next(p for p in self._sources if p.source == best)
 
     def _selection(self, source: str | None, lang: str | None) -> _Selection:
-        host = host_of(source) if source else ""
+        if not source:  # the usual call: one dict lookup per text
+            chosen = self._unsourced.get(lang)
+            if chosen is None:
+                chosen = self._unsourced[lang] = self._selection_for(None, lang)
+            return chosen
+        host = host_of(source)
         return self._selection_for(pack_for_host(host, self._sources) if host else None, lang, host)
 
     def _selection_for(self, pack: Pack | None, lang: str | None, host: str = "") -> _Selection:
