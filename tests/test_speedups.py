@@ -95,6 +95,12 @@ def test_same_scanned_bytes_mostly_ascii(text: str) -> None:
     assert speedups.scan_bytes(text) == scan_form(text).encode("utf-8", "replace")
 
 
+@given(MOSTLY_ASCII | st.text())
+def test_same_utf8_as_str_encode(text: str) -> None:
+    """The UTF-8 Hyperscan scans is what str.encode gives (lone surrogates as "?")."""
+    assert speedups.utf8_bytes(text) == text.encode("utf-8", "replace")
+
+
 def _reference_scanner() -> HyperscanScanner:
     """What runs without the compiled engine: Hyperscan databases, matches mapped in Python."""
     scanner = CLEANER._selection(None, None).compiled.scanner
