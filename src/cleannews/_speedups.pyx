@@ -145,22 +145,25 @@ cdef bint _full_stop_end(int kind, const void* data, Py_ssize_t start, Py_ssize_
     return before != 0x2E and before != 0x2026
 
 
-cdef int _word_count(
-    int kind, const void* data, Py_ssize_t start, Py_ssize_t end, int cap=0x7FFFFFFF
+cdef int _count_words(
+    int kind, const void* data, Py_ssize_t* pos, Py_ssize_t end, int n, int cap
 ) noexcept:
-    """len(line.split()), or `cap` once it gets there (a long paragraph is not read to the
-    end when only "more than N words?" is asked)."""
-    cdef int n = 0
-    cdef bint inside = False
+    """Words of line.split() from *pos on, added to the `n` before it, until `cap` (a long
+    paragraph is not read to the end when only "more than N words?" is asked). *pos moves
+    to where reading stopped: just past the first character of the cap-th word, or `end`.
+    Reading resumes inside a word unless it starts at the line's start (n == 0)."""
+    cdef bint inside = n > 0
     cdef Py_ssize_t k
-    for k in range(start, end):
+    for k in range(pos[0], end):
         if Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k)):
             inside = False
         elif not inside:
             inside = True
             n += 1
             if n >= cap:
+                pos[0] = k + 1
                 return n
+    pos[0] = end
     return n
 
 
@@ -304,8 +307,8 @@ cdef class _Doc:
     cdef Py_ssize_t* starts   # where each line starts, then len(text) + 1
     cdef list contents        # the line's str once read, else None; None until one is read
     cdef int* owner           # rule index that deleted the line, -1 while it lives
-    cdef int* words           # word count of the line's content (up to counted_to), -1 until known
-    cdef int* counted_to      # the cap that count was made with
+    cdef Py_ssize_t* read_to  # how far the line's words have been counted
+    cdef int* words           # words of the line's content before read_to
     cdef signed char* prose   # 1/0, -1 until known
     cdef Py_ssize_t n_deleted
     cdef dict spans           # line -> [(start, end, rule)]
@@ -321,18 +324,20 @@ cdef class _Doc:
         self.count = size - 1 if n and PyUnicode_READ(self.kind, self.data, n - 1) == 10 else size
         # One block for all the per-line arrays.
         self.starts = <Py_ssize_t*>PyMem_Malloc(
-            (size + 1) * sizeof(Py_ssize_t) + size * (3 * sizeof(int) + sizeof(signed char))
+            (2 * size + 1) * sizeof(Py_ssize_t) + size * (2 * sizeof(int) + sizeof(signed char))
         )
         if self.starts == NULL:
             raise MemoryError()
         self.starts[0] = 0
         _line_starts(self.kind, <const char*>self.data, n, self.starts + 1)
         self.starts[size] = n + 1
-        self.owner = <int*>(self.starts + size + 1)
+        self.read_to = self.starts + size + 1
+        memcpy(self.read_to, self.starts, size * sizeof(Py_ssize_t))  # nothing counted yet
+        self.owner = <int*>(self.read_to + size)
         self.words = self.owner + size
-        self.counted_to = self.words + size
-        self.prose = <signed char*>(self.counted_to + size)
-        memset(self.owner, 0xFF, 2 * size * sizeof(int))  # owner and words: -1
+        self.prose = <signed char*>(self.words + size)
+        memset(self.owner, 0xFF, size * sizeof(int))
+        memset(self.words, 0, size * sizeof(int))
         memset(self.prose, 0xFF, size)
         self.n_deleted = 0
         self.spans = {}
@@ -365,17 +370,17 @@ cdef class _Doc:
         return line
 
     cdef int words_upto(self, Py_ssize_t i, int cap):
-        """min(word count, cap): a long paragraph is read only as far as a test needs."""
+        """min(word count, cap): a long paragraph is read only as far as a test needs, and
+        a higher cap later reads on from there (each character is read at most once)."""
         cdef int known = self.words[i]
-        if known < 0 or (known >= self.counted_to[i] and self.counted_to[i] < cap):
-            known = self.words[i] = _word_count(
-                self.kind, self.data, self.starts[i], self.content_end(i), cap
+        if known < cap:
+            known = self.words[i] = _count_words(
+                self.kind, self.data, &self.read_to[i], self.content_end(i), known, cap
             )
-            self.counted_to[i] = cap
         return known if known < cap else cap
 
     cdef int all_words(self, Py_ssize_t i):
-        return _word_count(self.kind, self.data, self.starts[i], self.content_end(i))
+        return self.words_upto(i, 0x7FFFFFFF)
 
     cdef bint is_prose(self, Py_ssize_t i):
         if self.prose[i] < 0:
