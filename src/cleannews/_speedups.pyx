@@ -565,14 +565,14 @@ cdef class NativeEngine:
         cdef _Doc doc = _document(text)
         cdef _Cuts cuts
         cuts, warnings = self._run(doc, candidates)
-        text = doc.text
+        cdef str kept = doc.text  # typed: slices with C offsets, no slice or int objects
         if not cuts.n:
-            return text, warnings
+            return kept, warnings
         parts = []
         for k in range(cuts.n):
-            parts.append(text[pos:cuts.items[k].start])
+            parts.append(kept[pos:cuts.items[k].start])
             pos = cuts.items[k].end
-        parts.append(text[pos:])
+        parts.append(kept[pos:])
         return u"".join(parts), warnings
 
     cdef tuple _run(self, _Doc doc, dict candidates):
@@ -583,11 +583,12 @@ cdef class NativeEngine:
         cdef int index
         cdef RInfo* r
         # The pre-filter gives rules and lines in order: they are sorted only if not.
-        for index in candidates if _ascending(candidates) else sorted(candidates):
+        if not _ascending(candidates):
+            candidates = dict(sorted(candidates.items()))
+        for index, lines in candidates.items():
             r = &self.info[index]
             if r.is_beside:
                 continue
-            lines = candidates[index]
             if not _ascending(lines):
                 lines = sorted(lines)
             if r.zone == Z_ANYWHERE:
