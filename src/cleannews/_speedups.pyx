@@ -369,7 +369,9 @@ cdef class _Doc:
         line = self.contents[i] = self.text[self.starts[i]:self.content_end(i)]
         return line
 
-    cdef int words_upto(self, Py_ssize_t i, int cap):
+    # The line facts below read C arrays only: noexcept spares an error check per call.
+
+    cdef int words_upto(self, Py_ssize_t i, int cap) noexcept:
         """min(word count, cap): a long paragraph is read only as far as a test needs, and
         a higher cap later reads on from there (each character is read at most once)."""
         cdef int known = self.words[i]
@@ -379,10 +381,10 @@ cdef class _Doc:
             )
         return known if known < cap else cap
 
-    cdef int all_words(self, Py_ssize_t i):
+    cdef int all_words(self, Py_ssize_t i) noexcept:
         return self.words_upto(i, 0x7FFFFFFF)
 
-    cdef bint is_prose(self, Py_ssize_t i):
+    cdef bint is_prose(self, Py_ssize_t i) noexcept:
         if self.prose[i] < 0:
             self.prose[i] = 1 if (
                 _sentence_end(self.kind, self.data, self.starts[i], self.content_end(i))
@@ -390,17 +392,17 @@ cdef class _Doc:
             ) else 0
         return self.prose[i] == 1
 
-    cdef bint full_stop_end(self, Py_ssize_t i):
+    cdef bint full_stop_end(self, Py_ssize_t i) noexcept:
         return _full_stop_end(self.kind, self.data, self.starts[i], self.content_end(i))
 
-    cdef bint is_headline(self, Py_ssize_t i):
+    cdef bint is_headline(self, Py_ssize_t i) noexcept:
         return (
             self.words_upto(i, HEADLINE_MIN_WORDS) >= HEADLINE_MIN_WORDS
             and not self.is_prose(i)
             and not self.full_stop_end(i)
         )
 
-    cdef bint is_headline_like(self, Py_ssize_t i, int max_words):
+    cdef bint is_headline_like(self, Py_ssize_t i, int max_words) noexcept:
         return (
             0 < self.words_upto(i, max_words + 1) <= max_words
             and not self.full_stop_end(i)
@@ -409,30 +411,30 @@ cdef class _Doc:
     cdef inline bint ends_with_break(self) noexcept:
         return self.n_lines > self.count
 
-    cdef bint blank(self, Py_ssize_t i):
+    cdef bint blank(self, Py_ssize_t i) noexcept:
         return self.words_upto(i, 1) == 0
 
-    cdef inline bint alive(self, Py_ssize_t i):
+    cdef inline bint alive(self, Py_ssize_t i) noexcept:
         return self.owner[i] < 0
 
-    cdef inline void delete(self, Py_ssize_t i, int rule):
+    cdef inline void delete(self, Py_ssize_t i, int rule) noexcept:
         if self.owner[i] < 0:
             self.owner[i] = rule
             self.n_deleted += 1
 
-    cdef inline void undelete(self, Py_ssize_t i):
+    cdef inline void undelete(self, Py_ssize_t i) noexcept:
         if self.owner[i] >= 0:
             self.owner[i] = -1
             self.n_deleted -= 1
 
-    cdef Py_ssize_t first_prose(self):
+    cdef Py_ssize_t first_prose(self) noexcept:
         cdef Py_ssize_t i
         for i in range(self.count):
             if self.alive(i) and self.is_prose(i):
                 return i
         return -1
 
-    cdef Py_ssize_t last_prose(self):
+    cdef Py_ssize_t last_prose(self) noexcept:
         """engine._last_prose: resumes where the last search ended (lines only die)."""
         cdef Py_ssize_t i = min(self.last_prose_hint, self.count - 1)
         while i >= 0 and not (self.alive(i) and self.is_prose(i)):
@@ -440,19 +442,19 @@ cdef class _Doc:
         self.last_prose_hint = i
         return i
 
-    cdef Py_ssize_t non_blank_neighbour(self, Py_ssize_t i, int step):
+    cdef Py_ssize_t non_blank_neighbour(self, Py_ssize_t i, int step) noexcept:
         """The nearest line that way that is removed or not blank, or -1."""
         cdef Py_ssize_t j = i + step
         while 0 <= j < self.count and self.alive(j) and self.blank(j):
             j += step
         return j if 0 <= j < self.count else -1
 
-    cdef int removed_neighbour(self, Py_ssize_t i, int step):
+    cdef int removed_neighbour(self, Py_ssize_t i, int step) noexcept:
         """The rule that removed the nearest non-blank line that way, or -1."""
         cdef Py_ssize_t j = self.non_blank_neighbour(i, step)
         return self.owner[j] if j >= 0 else -1
 
-    cdef bint neighbour_prose(self, Py_ssize_t i, int step, bint headline):
+    cdef bint neighbour_prose(self, Py_ssize_t i, int step, bint headline) noexcept:
         """Whether the nearest live non-blank line that way is prose (or a headline)."""
         cdef Py_ssize_t j = i + step
         while 0 <= j < self.count and (not self.alive(j) or self.blank(j)):
@@ -786,7 +788,7 @@ cdef class NativeEngine:
             PyMem_Free(tried)
         return 0
 
-    cdef void _mark_next_to_removals(self, _Doc doc, unsigned char* out):
+    cdef void _mark_next_to_removals(self, _Doc doc, unsigned char* out) noexcept:
         """out[i] = whether line i is live, not blank, and its nearest non-blank neighbour
         was removed."""
         cdef Py_ssize_t i, j
@@ -919,7 +921,7 @@ cdef class NativeEngine:
             cuts.add(doc.starts[k], min(doc.starts[k + 1], size), owner)
         return 0
 
-    cdef int _next_owner(self, _Doc doc, Py_ssize_t k, Py_ssize_t last):
+    cdef int _next_owner(self, _Doc doc, Py_ssize_t k, Py_ssize_t last) noexcept:
         while k <= last and doc.owner[k] < 0:
             k += 1
         return doc.owner[k]
