@@ -167,10 +167,11 @@ cdef int _count_words(
     return n
 
 
-cdef bint _is_blank(str line):
-    cdef Py_UCS4 c
-    for c in line:
-        if not Py_UNICODE_ISSPACE(c):
+cdef bint _spaces(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """Whether the characters from start to end are all whitespace (or none)."""
+    cdef Py_ssize_t k
+    for k in range(start, end):
+        if not Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k)):
             return False
     return True
 
@@ -407,6 +408,16 @@ cdef class _Doc:
             0 < self.words_upto(i, max_words + 1) <= max_words
             and not self.full_stop_end(i)
         )
+
+    cdef bint blank_outside(self, Py_ssize_t i, list spans) except -1:
+        """Whether line i's content is all whitespace outside `spans` ((start, end, rule),
+        in order, offsets into the content)."""
+        cdef Py_ssize_t base = self.starts[i], pos = 0, start, end
+        for start, end, _ in spans:
+            if not _spaces(self.kind, self.data, base + pos, base + start):
+                return False
+            pos = end
+        return _spaces(self.kind, self.data, base + pos, self.content_end(i))
 
     cdef inline bint ends_with_break(self) noexcept:
         return self.n_lines > self.count
@@ -679,24 +690,26 @@ cdef class NativeEngine:
         return verifier
 
     cdef int _apply_span(self, _Doc doc, int index, Py_ssize_t i, str line) except -1:
+        cdef Py_ssize_t start, end
+        cdef bint added = False
         verifier = self._verifier(index)
         if verifier is None:
             return 0
-        found = [m.span() for m in verifier.finditer(line) if m.end() > m.start()]
-        if not found:
-            return 0
-        spans = doc.spans.setdefault(i, [])
-        for start, end in found:
-            if _clear_of(spans, start, end):
+        cdef list spans = doc.spans.get(i)
+        cdef bint in_order = spans is None  # one finditer's matches come in order
+        for m in verifier.finditer(line):
+            start, end = m.span()
+            if end > start and (spans is None or _clear_of(spans, start, end)):
+                if spans is None:
+                    spans = doc.spans[i] = []
                 spans.append((start, end, index))
-        spans.sort(key=_first)
-        rest, pos = [], 0
-        for start, end, _ in spans:
-            rest.append(line[pos:start])
-            pos = end
-        rest.append(line[pos:])
-        if _is_blank("".join(rest)):
-            doc.delete(i, spans[0][2])
+                added = True
+        if not added:
+            return 0  # the line's spans are as they were, and it was not blank outside them
+        if not in_order:
+            spans.sort(key=_first)
+        if doc.blank_outside(i, spans):
+            doc.delete(i, (<tuple>spans[0])[2])
             del doc.spans[i]
         return 0
 
