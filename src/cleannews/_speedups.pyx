@@ -49,6 +49,7 @@ cdef extern from "Python.h":
     PyObject* PyBytes_FromStringAndSize(const char* v, Py_ssize_t size) except NULL
     char* PyBytes_AS_STRING(PyObject* bytes)
     int _PyBytes_Resize(PyObject** bytes, Py_ssize_t size) except -1
+    Py_ssize_t PY_SSIZE_T_MAX
 
 cdef enum:
     S_LINE = 0
@@ -313,6 +314,8 @@ cdef class _Doc:
     cdef signed char* prose   # 1/0, -1 until known
     cdef Py_ssize_t n_deleted
     cdef dict spans           # line -> [(start, end, rule)]
+    cdef int64_t* picked      # the lines a rule is tried on (see pick), room for n_picked
+    cdef Py_ssize_t n_picked
     cdef Py_ssize_t last_prose_hint
     cdef bint cleaned
 
@@ -346,6 +349,29 @@ cdef class _Doc:
 
     def __dealloc__(self):
         PyMem_Free(self.starts)
+        PyMem_Free(self.picked)
+
+    cdef int64_t* room(self, Py_ssize_t n) except NULL:
+        """`picked`, with room for n lines (valid until the next call)."""
+        cdef int64_t* grown
+        n = max(n, 1)  # never NULL, which would signal an error
+        if n > self.n_picked:
+            grown = <int64_t*>PyMem_Realloc(self.picked, n * sizeof(int64_t))
+            if grown == NULL:
+                raise MemoryError()
+            self.picked, self.n_picked = grown, n
+        return self.picked
+
+    cdef Py_ssize_t pick(self, list lines, Py_ssize_t low, Py_ssize_t high) except -1:
+        """The candidate lines from low up to high into `picked`, in order; how many."""
+        cdef int64_t* out = self.room(len(lines))
+        cdef Py_ssize_t n = 0, i
+        for i in lines:
+            if low <= i < high:
+                out[n] = i
+                n += 1
+        _sort_keys(out, n)  # as the pre-filter gives them, already in order: one pass
+        return n
 
     cdef inline Py_ssize_t length(self, Py_ssize_t i) noexcept:
         """The line's length with a CRLF line's \\r (as len(text.split("\\n")[i]))."""
@@ -594,6 +620,7 @@ cdef class NativeEngine:
         doc.cleaned = True
         cdef list zoned = []
         cdef int index
+        cdef Py_ssize_t n
         cdef RInfo* r
         # The pre-filter gives rules and lines in order: they are sorted only if not.
         if not _ascending(candidates):
@@ -602,10 +629,9 @@ cdef class NativeEngine:
             r = &self.info[index]
             if r.is_beside:
                 continue
-            if not _ascending(lines):
-                lines = sorted(lines)
             if r.zone == Z_ANYWHERE:
-                self._apply(doc, index, lines)
+                n = doc.pick(lines, 0, PY_SSIZE_T_MAX)
+                self._apply(doc, index, doc.picked, n)
             else:
                 zoned.append((index, lines))
         if zoned or self.zone_scanned:
@@ -626,13 +652,20 @@ cdef class NativeEngine:
         verifier = self._verifier(index)
         return verifier is not None and verifier.search(line) is not None
 
-    cdef int _apply(self, _Doc doc, int index, list lines) except -1:
+    cdef int _apply(self, _Doc doc, int index, int64_t* lines, Py_ssize_t n) except -1:
+        """The rule on lines[:n], in that order (a rule with min_repeats keeps, in place,
+        the lines whose text comes up often enough among them)."""
         cdef RInfo* r = &self.info[index]
-        cdef Py_ssize_t i, j
+        cdef Py_ssize_t i, j, k, kept = 0
         if r.min_repeats > 1:
-            keys = [_normalize(doc.content(i)) for i in lines]
-            lines = [lines[k] for k in range(len(lines)) if keys.count(keys[k]) >= r.min_repeats]
-        for i in lines:
+            keys = [_normalize(doc.content(lines[k])) for k in range(n)]
+            for k in range(n):
+                if keys.count(keys[k]) >= r.min_repeats:
+                    lines[kept] = lines[k]
+                    kept += 1
+            n = kept
+        for k in range(n):
+            i = lines[k]
             if not doc.alive(i):
                 continue
             if r.scope == S_SPAN:
@@ -716,9 +749,9 @@ cdef class NativeEngine:
     # -- zones and neighbours
 
     cdef int _apply_zone_rules(self, _Doc doc, list zoned) except -1:
-        cdef Py_ssize_t head_end = doc.first_prose(), tail_start
+        cdef Py_ssize_t head_end = doc.first_prose(), tail_start, i, stop, step, n
         cdef int index
-        cdef RInfo* r
+        cdef int64_t* picked
         if head_end < 0:
             return 0
         cdef bint needs_tail = self.has_tail_scanned
@@ -726,27 +759,32 @@ cdef class NativeEngine:
             needs_tail = needs_tail or self.info[index].zone == Z_TAIL
         tail_start = doc.last_prose() + 1 if needs_tail else doc.count
         for index, lines in zoned:
-            r = &self.info[index]
-            self._apply(doc, index, [
-                i for i in lines if (i < head_end if r.zone == Z_HEAD else i >= tail_start)
-            ])
-        for index in self.zone_scanned:
-            r = &self.info[index]
-            if r.zone == Z_HEAD:
-                picked = [
-                    i for i in range(head_end - 1, -1, -1) if doc.alive(i) and not doc.blank(i)
-                ]
+            if self.info[index].zone == Z_HEAD:
+                n = doc.pick(lines, 0, head_end)
             else:
-                picked = [
-                    i for i in range(tail_start, doc.count) if doc.alive(i) and not doc.blank(i)
-                ]
-            self._apply(doc, index, picked)
+                n = doc.pick(lines, tail_start, PY_SSIZE_T_MAX)
+            self._apply(doc, index, doc.picked, n)
+        for index in self.zone_scanned:
+            # Bottom-up in the head, so that stacked labels go in one run (idempotence).
+            if self.info[index].zone == Z_HEAD:
+                i, stop, step = head_end - 1, -1, -1
+            else:
+                i, stop, step = tail_start, doc.count, 1
+            picked = doc.room(doc.count)
+            n = 0
+            while i != stop:
+                if doc.alive(i) and not doc.blank(i):
+                    picked[n] = i
+                    n += 1
+                i += step
+            self._apply(doc, index, picked, n)
         return 0
 
     cdef int _apply_beside_rules(self, _Doc doc, dict candidates) except -1:
         cdef bint changed = True, near
         cdef Py_ssize_t i, t, count = doc.count, n_tried = 0, n_beside = len(self.beside_rules)
         cdef int index, before, after, k
+        cdef int64_t line
         cdef RInfo* r
         cdef unsigned char* ok
         cdef unsigned char* row
@@ -795,7 +833,8 @@ cdef class NativeEngine:
                         else:
                             near = (before >= 0 and ok[before]) or (after >= 0 and ok[after])
                         if near:
-                            self._apply(doc, index, [i])
+                            line = i
+                            self._apply(doc, index, &line, 1)
                             changed = changed or not doc.alive(i)
         finally:
             PyMem_Free(tried)
