@@ -529,6 +529,7 @@ cdef class NativeEngine:
     cdef list beside_rules  # rule indexes
     cdef bint has_tail_scanned
     cdef unsigned char* beside_ok  # [k * n + o]: rule o's removals count for beside rule k
+    cdef int* beside_index  # beside_rules as C ints, for the loop over lines
 
     def __cinit__(self, rules):
         cdef Py_ssize_t i, k
@@ -569,15 +570,18 @@ cdef class NativeEngine:
             if r.is_beside:
                 self.beside_rules.append(i)
         self.beside_ok = <unsigned char*>PyMem_Malloc(max(len(self.beside_rules) * self.n, 1))
-        if self.beside_ok == NULL:
+        self.beside_index = <int*>PyMem_Malloc(max(len(self.beside_rules), 1) * sizeof(int))
+        if self.beside_ok == NULL or self.beside_index == NULL:
             raise MemoryError()
         for k, index in enumerate(self.beside_rules):
+            self.beside_index[k] = index
             for i in range(self.n):
                 self.beside_ok[k * self.n + i] = self.codes[i].startswith(self.beside[index])
 
     def __dealloc__(self):
         PyMem_Free(self.info)
         PyMem_Free(self.beside_ok)
+        PyMem_Free(self.beside_index)
 
     def find_removals(self, text, dict candidates):
         """engine.find_removals: (removals, warnings) for `text` (a str, or the _Doc that
@@ -798,17 +802,18 @@ cdef class NativeEngine:
         cdef unsigned char* beside = allowed + n_beside * count
         try:
             for k in range(n_beside):
-                index = self.beside_rules[k]
+                index = self.beside_index[k]
                 row = allowed + n_tried * count
                 if not self.info[index].prefiltered:
                     memset(row, 1, count)
-                elif index in candidates:
+                else:
+                    lines = candidates.get(index)
+                    if lines is None:
+                        continue
                     memset(row, 0, count)
-                    for i in <list>candidates[index]:
+                    for i in <list>lines:
                         if 0 <= i < count:
                             row[i] = 1
-                else:
-                    continue
                 tried[n_tried] = k
                 n_tried += 1
             while changed and n_tried:
@@ -825,7 +830,7 @@ cdef class NativeEngine:
                         if not allowed[t * count + i]:
                             continue
                         k = tried[t]
-                        index = self.beside_rules[k]
+                        index = self.beside_index[k]
                         r = &self.info[index]
                         ok = self.beside_ok + k * self.n
                         if r.beside_both:
