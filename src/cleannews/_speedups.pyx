@@ -1659,24 +1659,36 @@ cpdef bytes scan_bytes(str text):
     """compiler.scan_form(text).encode("utf-8", "replace"), in one pass: a line break in
     front, spaces of every kind folded to one, zero-width characters dropped, lower-cased
     ("ı" and "i" + combining dot folded to "i", final sigma to sigma)."""
+    return _written(text, True)
+
+
+cpdef bytes utf8_bytes(str text):
+    """text.encode("utf-8", "replace") for Hyperscan, eight ASCII characters at a time (news
+    text in wider strings is mostly ASCII; str.encode goes one character at a time there)."""
+    return _written(text, False)
+
+
+cdef bytes _written(str text, bint folded):
+    """The text as scan_bytes (`folded`) or utf8_bytes gives it."""
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), out
     cdef int kind = PyUnicode_KIND(text)
     cdef void* data = PyUnicode_DATA(text)
     # Written in place into a bytes object with room for the longest UTF-8 (a character
     # lower-cases within its width; below U+0100 is two bytes, the rest of the BMP three),
     # then cut to size, so the text is not copied again.
-    cdef PyObject* folded = PyBytes_FromStringAndSize(NULL, 1 + n * min(kind + 1, 4))
-    cdef unsigned char* buf = <unsigned char*>PyBytes_AS_STRING(folded)
-    buf[0] = 10
+    cdef PyObject* written = PyBytes_FromStringAndSize(NULL, folded + n * min(kind + 1, 4))
+    cdef unsigned char* buf = <unsigned char*>PyBytes_AS_STRING(written)
+    if folded:
+        buf[0] = 10
     # One loop per string width, so that reading a character is a plain array read.
     if kind == PyUnicode_1BYTE_KIND:
-        out = _fold(<const Py_UCS1*>data, n, buf)
+        out = _fold(<const Py_UCS1*>data, n, buf) if folded else _utf8(<const Py_UCS1*>data, n, buf)
     elif kind == PyUnicode_2BYTE_KIND:
-        out = _fold(<const Py_UCS2*>data, n, buf)
+        out = _fold(<const Py_UCS2*>data, n, buf) if folded else _utf8(<const Py_UCS2*>data, n, buf)
     else:
-        out = _fold(<const Py_UCS4*>data, n, buf)
-    _PyBytes_Resize(&folded, out)
-    result = <bytes>folded
+        out = _fold(<const Py_UCS4*>data, n, buf) if folded else _utf8(<const Py_UCS4*>data, n, buf)
+    _PyBytes_Resize(&written, out)
+    result = <bytes>written
     Py_DECREF(result)  # <bytes> took a reference of its own
     return result
 
@@ -1685,26 +1697,6 @@ ctypedef fused _ucs:
     Py_UCS1
     Py_UCS2
     Py_UCS4
-
-
-cpdef bytes utf8_bytes(str text):
-    """text.encode("utf-8", "replace") for Hyperscan, eight ASCII characters at a time (news
-    text in wider strings is mostly ASCII; str.encode goes one character at a time there)."""
-    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), out
-    cdef int kind = PyUnicode_KIND(text)
-    cdef void* data = PyUnicode_DATA(text)
-    cdef PyObject* encoded = PyBytes_FromStringAndSize(NULL, n * min(kind + 1, 4))
-    cdef unsigned char* buf = <unsigned char*>PyBytes_AS_STRING(encoded)
-    if kind == PyUnicode_1BYTE_KIND:
-        out = _utf8(<const Py_UCS1*>data, n, buf)
-    elif kind == PyUnicode_2BYTE_KIND:
-        out = _utf8(<const Py_UCS2*>data, n, buf)
-    else:
-        out = _utf8(<const Py_UCS4*>data, n, buf)
-    _PyBytes_Resize(&encoded, out)
-    result = <bytes>encoded
-    Py_DECREF(result)  # <bytes> took a reference of its own
-    return result
 
 
 cdef Py_ssize_t _utf8(const _ucs* chars, Py_ssize_t n, unsigned char* buf) noexcept:
