@@ -275,25 +275,40 @@ cdef str _normalize_ascii(str line):
 # ---------------------------------------------------------------- one text
 
 @cython.cdivision(True)
-cdef Py_ssize_t _line_starts(int kind, const char* data, Py_ssize_t n, Py_ssize_t* out) noexcept:
-    """How many line breaks the text's data (n characters of `kind` bytes) holds; with `out`,
-    also where the line after each one starts. Found by memchr: a 0x0A byte is a break only
-    where it is a whole character."""
+cdef Py_ssize_t* _line_starts(
+    int kind, const char* data, Py_ssize_t n, Py_ssize_t* lines
+) except NULL:
+    """Where each line of the text's data (n characters of `kind` bytes) starts, as
+    text.split("\n") has them, then n + 1, in a new array (PyMem_Free it); *lines: how many
+    lines. One pass of memchr: a 0x0A byte is a break only where it is a whole character."""
     cdef const char* end = data + n * kind
     cdef const char* p = data
     cdef const char* hit
-    cdef Py_ssize_t found = 0, unit
+    cdef Py_ssize_t found = 1, unit, cap = 64
+    cdef Py_ssize_t* out = <Py_ssize_t*>PyMem_Malloc(cap * sizeof(Py_ssize_t))
+    cdef Py_ssize_t* grown
+    if out == NULL:
+        raise MemoryError()
+    out[0] = 0
     while p < end:
         hit = <const char*>memchr(p, 10, end - p)
         if hit == NULL:
             break
         unit = (hit - data) // kind
         if PyUnicode_READ(kind, data, unit) == 10:
-            if out != NULL:
-                out[found] = unit + 1
+            if found + 1 == cap:  # room for this start and the closing n + 1
+                cap *= 2
+                grown = <Py_ssize_t*>PyMem_Realloc(out, cap * sizeof(Py_ssize_t))
+                if grown == NULL:
+                    PyMem_Free(out)
+                    raise MemoryError()
+                out = grown
+            out[found] = unit + 1
             found += 1
         p = data + (unit + 1) * kind
-    return found
+    out[found] = n + 1
+    lines[0] = found
+    return out
 
 
 cdef class _Doc:
@@ -324,18 +339,15 @@ cdef class _Doc:
         self.text = text
         self.kind = PyUnicode_KIND(text)
         self.data = PyUnicode_DATA(text)
-        size = self.n_lines = _line_starts(self.kind, <const char*>self.data, n, NULL) + 1
+        self.starts = _line_starts(self.kind, <const char*>self.data, n, &size)
+        self.n_lines = size
         self.count = size - 1 if n and PyUnicode_READ(self.kind, self.data, n - 1) == 10 else size
-        # One block for all the per-line arrays.
-        self.starts = <Py_ssize_t*>PyMem_Malloc(
-            (2 * size + 1) * sizeof(Py_ssize_t) + size * (2 * sizeof(int) + sizeof(signed char))
+        # One block for the other per-line arrays.
+        self.read_to = <Py_ssize_t*>PyMem_Malloc(
+            size * (sizeof(Py_ssize_t) + 2 * sizeof(int) + sizeof(signed char))
         )
-        if self.starts == NULL:
+        if self.read_to == NULL:
             raise MemoryError()
-        self.starts[0] = 0
-        _line_starts(self.kind, <const char*>self.data, n, self.starts + 1)
-        self.starts[size] = n + 1
-        self.read_to = self.starts + size + 1
         memcpy(self.read_to, self.starts, size * sizeof(Py_ssize_t))  # nothing counted yet
         self.owner = <int*>(self.read_to + size)
         self.words = self.owner + size
@@ -349,6 +361,7 @@ cdef class _Doc:
 
     def __dealloc__(self):
         PyMem_Free(self.starts)
+        PyMem_Free(self.read_to)
         PyMem_Free(self.picked)
 
     cdef int64_t* room(self, Py_ssize_t n) except NULL:
