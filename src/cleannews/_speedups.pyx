@@ -1150,9 +1150,13 @@ cdef extern from *:
         return cn_push(keys, lits->owner[i], at);
     }
 
+    static inline int cn_bit_in(const uint64_t* bitmap, int shift, uint64_t mixed) {
+        uint32_t bit = (uint32_t)(mixed >> shift);
+        return (bitmap[bit >> 6] >> (bit & 63)) & 1;
+    }
+
     static inline int cn_bit_set(const cn_table* table, uint64_t mixed) {
-        uint32_t bit = (uint32_t)(mixed >> table->shift);
-        return (table->bitmap[bit >> 6] >> (bit & 63)) & 1;
+        return cn_bit_in(table->bitmap, table->shift, mixed);
     }
 
     /* Compare the literals behind `window` (whose bit is set) at position p. */
@@ -1213,6 +1217,7 @@ cdef extern from *:
 
     static int cn_find(const cn_literals* lits, const unsigned char* data, Py_ssize_t n,
                        Py_ssize_t count, cn_keys* keys) {
+        /* Read once: cn_at writes through `keys`, which the compiler cannot tell apart. */
         const unsigned char* stop = lits->stop;
         const uint64_t* bits4 = lits->tables[0].bitmap;
         const uint64_t* bits8 = lits->tables[1].bitmap;
@@ -1222,13 +1227,11 @@ cdef extern from *:
            its byte opens a short literal, or its windows pass a bitmap; most do not. */
         for (p = 0; p + 8 <= n; p++) {
             uint64_t w8;
-            uint32_t w, b8, b4;
+            uint32_t w;
             memcpy(&w8, data + p, 8);
             memcpy(&w, data + p, 4);  /* the compiler folds this read into the one above */
-            b8 = (uint32_t)(cn_mix(w8) >> shift8);
-            b4 = (uint32_t)(cn_mix(w) >> shift4);
-            if (!(stop[data[p]] | ((bits8[b8 >> 6] >> (b8 & 63)) & 1)
-                  | ((bits4[b4 >> 6] >> (b4 & 63)) & 1)))
+            if (!(stop[data[p]] | cn_bit_in(bits8, shift8, cn_mix(w8))
+                  | cn_bit_in(bits4, shift4, cn_mix(w))))
                 continue;
             if (cn_at(lits, data, n, p, line, count, keys) < 0)
                 return -1;
