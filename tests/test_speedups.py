@@ -131,7 +131,7 @@ LITERAL_ALPHABET = "ab \n\u00e9\u2022-\x00"
 
 @given(
     st.lists(
-        st.tuples(st.text(LITERAL_ALPHABET, min_size=1, max_size=12), st.integers(-2, 4)),
+        st.tuples(st.text(LITERAL_ALPHABET, min_size=1, max_size=20), st.integers(-2, 4)),
         max_size=25,
     ),
     st.text(LITERAL_ALPHABET + "AB\t\u00a0", max_size=300),
@@ -156,15 +156,19 @@ def test_literal_search_refuses_owners_it_cannot_pack() -> None:
 
 
 def test_literal_search_finds_overlapping_and_edge_occurrences() -> None:
-    """Literals of every length class (under 4 bytes, 4 to 7, 8 and more), overlapping,
-    at the very start and end of the text and across a line break."""
+    """Literals of every length class (one byte, under 4 bytes, 4 to 10, 11 and more),
+    overlapping, at the very start and end of the text and across a line break."""
     literals = [("ab", 0), ("abcd", 1), ("bcdabcda", 2), ("\nxy", 3), ("da", 4), ("a", 5)]
+    literals += [("dabcda\nxy a", 6), ("xy abcd\nbcdabcda", 7)]
     prefilter = speedups.Prefilter(literals, [])
     text = "abcdabcda\nxy abcd\nbcdabcda"
     found = prefilter.lines(text, 3)
     reference = RegexScanner(literals, []).lines(text, 3)
     assert found == reference
-    assert found == {0: [0, 1, 2], 1: [0, 1, 2], 2: [0, 2], 3: [1], 4: [0, 2], 5: [0, 1, 2]}
+    assert found == {
+        **{0: [0, 1, 2], 1: [0, 1, 2], 2: [0, 2], 3: [1], 4: [0, 2], 5: [0, 1, 2]},
+        **{6: [1], 7: [2]},
+    }
 
 
 def test_pure_python_engine_can_be_forced() -> None:

@@ -1082,36 +1082,50 @@ cdef int64_t LOW_32_BITS = 0xFFFFFFFF  # typed, so that masking a key stays in C
 
 cdef extern from *:
     """
-    /* The literal search of Prefilter, in plain C: one pass, no Python object per hit. */
+    /* The literal search of Prefilter, in plain C: one pass, no Python object per hit.
+
+       Literals that open with a line break are probed at the line breaks only. The others
+       are found through windows of their own where they are rare in news text: a literal
+       of 11 bytes or more through four consecutive eight-byte windows, tested at every
+       fourth position only (whatever its position, one of the four starts at a multiple of
+       four); one of 4 to 10 bytes through one four-byte window, and a shorter one through
+       one byte pair (a bitmap of all 65,536 pairs), both tested at every position. */
     typedef struct {
-        uint64_t* bitmap;       /* bit per window hash: rejects almost every position at once */
+        uint64_t* bitmap;       /* a bit per window hash (the pair table: per pair) */
         int shift;              /* 64 - log2(bits in the bitmap) */
         uint64_t* slot_window;  /* open addressing, keyed by the exact window */
         int* slot_first;        /* the group's first index into `grouped`; -1: empty slot */
         int* slot_count;
         uint64_t slot_mask;
         int* grouped;           /* literal ids, grouped by window */
+        int* grouped_offset;    /* where that window starts in the literal */
     } cn_table;
+
+    enum { CN_PAIRS, CN_BY4, CN_SPACED8, CN_BREAK4, CN_BREAK8, CN_TABLES };
+    #define CN_STRIDE 4
 
     typedef struct {
         const unsigned char* blob;  /* every literal's bytes, back to back */
         int* start;
         int* length;
-        int* offset;                /* where the literal's window starts in it */
         int* owner;
-        int* newlines;              /* line breaks from the window to the literal's last byte */
-        cn_table tables[4];         /* four-byte windows, eight-byte windows; the same for
-                                       literals that open with a line break, probed only
-                                       at line breaks with the window at their start */
-        int short_first[257];       /* literals under four bytes, by first byte */
-        int* short_ids;
-        unsigned char stop[256];    /* 1: a line break, or a short literal opens with it */
+        cn_table tables[CN_TABLES];
+        /* literals under four bytes that open with a line break, by the byte after it
+           ([256, 257): a bare line break) */
+        int after_break_first[258];
+        int* after_break_ids;
     } cn_literals;
 
     typedef struct {
         int64_t* keys;  /* (owner + CN_OWNER_BIAS) << 32 | line */
         Py_ssize_t n, cap;
     } cn_keys;
+
+    typedef struct {
+        Py_ssize_t* breaks;  /* offsets of the line breaks of the scanned bytes, ascending */
+        Py_ssize_t n;
+        Py_ssize_t count;    /* lines of the text: later ones are not candidates */
+    } cn_lines;
 
     #define CN_OWNER_BIAS ((int64_t)1 << 20)
 
@@ -1131,10 +1145,20 @@ cdef extern from *:
         return 0;
     }
 
-    /* Note literal i if it occurs at `start`; `line`: the line breaks before its window. */
+    /* The line of the byte at `last`: the breaks before it, less the one the scan form
+       opens with. */
+    static Py_ssize_t cn_line_of(const cn_lines* lines, Py_ssize_t last) {
+        Py_ssize_t lo = 0, hi = lines->n, mid;
+        while (lo < hi) {
+            mid = (lo + hi) / 2;
+            if (lines->breaks[mid] < last) lo = mid + 1; else hi = mid;
+        }
+        return lo - 1;
+    }
+
+    /* Note literal i if it occurs at `start`. */
     static inline int cn_try(const cn_literals* lits, const unsigned char* data, Py_ssize_t n,
-                             Py_ssize_t start, int i, Py_ssize_t line, Py_ssize_t count,
-                             cn_keys* keys) {
+                             Py_ssize_t start, int i, const cn_lines* lines, cn_keys* keys) {
         Py_ssize_t at;
         const unsigned char* want = lits->blob + lits->start[i];
         int length = lits->length[i], k;
@@ -1145,8 +1169,8 @@ cdef extern from *:
         } else if (memcmp(data + start, want, length) != 0) {
             return 0;
         }
-        at = line + lits->newlines[i] - 1;  /* the scan form opens with a line break */
-        if (at < 0 || at >= count) return 0;
+        at = cn_line_of(lines, start + length - 1);
+        if (at < 0 || at >= lines->count) return 0;
         return cn_push(keys, lits->owner[i], at);
     }
 
@@ -1159,90 +1183,157 @@ cdef extern from *:
         return cn_bit_in(table->bitmap, table->shift, mixed);
     }
 
-    /* Compare the literals behind `window` (whose bit is set) at position p. */
+    static inline int cn_pair_in(const uint64_t* bitmap, uint32_t pair) {
+        return (bitmap[pair >> 6] >> (pair & 63)) & 1;
+    }
+
+    /* Compare the literals behind `window` (whose bit is set), which starts at p. */
     static int cn_probe(const cn_literals* lits, const cn_table* table, uint64_t window,
-                        uint64_t mixed, const unsigned char* data, Py_ssize_t n, Py_ssize_t p,
-                        Py_ssize_t line, Py_ssize_t count, cn_keys* keys) {
-        uint64_t slot = (mixed >> 32) & table->slot_mask;
+                        const unsigned char* data, Py_ssize_t n, Py_ssize_t p,
+                        const cn_lines* lines, cn_keys* keys) {
+        uint64_t slot = (cn_mix(window) >> 32) & table->slot_mask;
         int k, end;
         while (table->slot_first[slot] >= 0 && table->slot_window[slot] != window)
             slot = (slot + 1) & table->slot_mask;
         if (table->slot_first[slot] < 0) return 0;
         end = table->slot_first[slot] + table->slot_count[slot];
-        for (k = table->slot_first[slot]; k < end; k++) {
-            int i = table->grouped[k];
-            if (cn_try(lits, data, n, p - lits->offset[i], i, line, count, keys) < 0) return -1;
+        for (k = table->slot_first[slot]; k < end; k++)
+            if (cn_try(lits, data, n, p - table->grouped_offset[k], table->grouped[k], lines,
+                       keys) < 0)
+                return -1;
+        return 0;
+    }
+
+    /* The literals that open with the line break at b. */
+    static int cn_after_break(const cn_literals* lits, const unsigned char* data, Py_ssize_t n,
+                              Py_ssize_t b, const cn_lines* lines, cn_keys* keys) {
+        const cn_table* by4 = &lits->tables[CN_BREAK4];
+        const cn_table* by8 = &lits->tables[CN_BREAK8];
+        uint64_t w8;
+        uint32_t w4;
+        int k;
+        for (k = lits->after_break_first[256]; k < lits->after_break_first[257]; k++)
+            if (cn_try(lits, data, n, b, lits->after_break_ids[k], lines, keys) < 0)
+                return -1;
+        if (b + 1 < n) {
+            for (k = lits->after_break_first[data[b + 1]];
+                 k < lits->after_break_first[data[b + 1] + 1]; k++)
+                if (cn_try(lits, data, n, b, lits->after_break_ids[k], lines, keys) < 0)
+                    return -1;
+        }
+        if (b + 4 <= n) {
+            memcpy(&w4, data + b, 4);  /* its own read: the byte order is the machine's */
+            if (cn_bit_set(by4, cn_mix(w4)) && cn_probe(lits, by4, w4, data, n, b, lines, keys) < 0)
+                return -1;
+        }
+        if (b + 8 <= n) {
+            memcpy(&w8, data + b, 8);
+            if (cn_bit_set(by8, cn_mix(w8)) && cn_probe(lits, by8, w8, data, n, b, lines, keys) < 0)
+                return -1;
         }
         return 0;
     }
 
-    /* Probe an eight-byte table (when the text holds eight bytes here) and a four-byte one. */
-    static inline int cn_probe_both(const cn_literals* lits, const cn_table* by8,
-                                    const cn_table* by4, int has8, uint64_t w8, uint64_t w4,
-                                    const unsigned char* data, Py_ssize_t n, Py_ssize_t p,
-                                    Py_ssize_t line, Py_ssize_t count, cn_keys* keys) {
-        uint64_t m8, m4 = cn_mix(w4);
-        if (has8) {
-            m8 = cn_mix(w8);
-            if (cn_bit_set(by8, m8) && cn_probe(lits, by8, w8, m8, data, n, p, line, count, keys) < 0)
+    /* Every window that starts in [p, p + CN_STRIDE): pairs and four-byte windows at each
+       position, the spaced eight-byte window at p. */
+    static int cn_block(const cn_literals* lits, const unsigned char* data, Py_ssize_t n,
+                        Py_ssize_t p, const cn_lines* lines, cn_keys* keys) {
+        const cn_table* pairs = &lits->tables[CN_PAIRS];
+        const cn_table* by4 = &lits->tables[CN_BY4];
+        const cn_table* by8 = &lits->tables[CN_SPACED8];
+        Py_ssize_t q;
+        uint64_t w8;
+        uint32_t w4, pair;
+        for (q = p; q < p + CN_STRIDE && q + 2 <= n; q++) {
+            pair = data[q] | (uint32_t)data[q + 1] << 8;
+            if (cn_pair_in(pairs->bitmap, pair)
+                    && cn_probe(lits, pairs, pair, data, n, q, lines, keys) < 0)
+                return -1;
+            if (q + 4 > n)
+                continue;
+            memcpy(&w4, data + q, 4);
+            if (cn_bit_set(by4, cn_mix(w4)) && cn_probe(lits, by4, w4, data, n, q, lines, keys) < 0)
                 return -1;
         }
-        if (cn_bit_set(by4, m4) && cn_probe(lits, by4, w4, m4, data, n, p, line, count, keys) < 0)
-            return -1;
-        return 0;
-    }
-
-    /* Every literal that occurs at p; `line`: the line breaks before p. */
-    static int cn_at(const cn_literals* lits, const unsigned char* data, Py_ssize_t n,
-                     Py_ssize_t p, Py_ssize_t line, Py_ssize_t count, cn_keys* keys) {
-        unsigned char c = data[p];
-        uint64_t w8 = 0, w4;
-        uint32_t w;
-        int k, has8 = p + 8 <= n;
-        for (k = lits->short_first[c]; k < lits->short_first[c + 1]; k++)
-            if (cn_try(lits, data, n, p, lits->short_ids[k], line, count, keys) < 0)
-                return -1;
-        if (p + 4 > n)
-            return 0;
-        if (has8)
+        if (p + 8 <= n) {
             memcpy(&w8, data + p, 8);
-        memcpy(&w, data + p, 4);  /* its own read: the byte order is the machine's */
-        w4 = w;
-        if (c == 10 && cn_probe_both(lits, &lits->tables[3], &lits->tables[2], has8, w8, w4,
-                                     data, n, p, line, count, keys) < 0)
-            return -1;
-        return cn_probe_both(lits, &lits->tables[1], &lits->tables[0], has8, w8, w4,
-                             data, n, p, line, count, keys);
+            if (cn_bit_set(by8, cn_mix(w8)) && cn_probe(lits, by8, w8, data, n, p, lines, keys) < 0)
+                return -1;
+        }
+        return 0;
     }
 
+    static int cn_scan(const cn_literals* lits, const unsigned char* data, Py_ssize_t n,
+                       const cn_lines* lines, cn_keys* keys) {
+        /* Read once: the probes write through `keys`, which the compiler cannot tell apart. */
+        const uint64_t* pairs = lits->tables[CN_PAIRS].bitmap;
+        const uint64_t* bits4 = lits->tables[CN_BY4].bitmap;
+        const uint64_t* bits8 = lits->tables[CN_SPACED8].bitmap;
+        const int shift4 = lits->tables[CN_BY4].shift, shift8 = lits->tables[CN_SPACED8].shift;
+        Py_ssize_t p, k;
+        for (k = 0; k < lines->n; k++)
+            if (cn_after_break(lits, data, n, lines->breaks[k], lines, keys) < 0)
+                return -1;
+        /* Where eight bytes are left, a block of four positions goes on to cn_block only
+           when one of its pairs or windows passes a bitmap; most do not. */
+        for (p = 0; p + 8 <= n; p += CN_STRIDE) {
+            uint64_t w8;
+            uint32_t w[4];
+            const unsigned char* at = data + p;
+            memcpy(&w8, at, 8);
+            memcpy(w, at, 4);  /* each its own read: the byte order is the machine's */
+            memcpy(w + 1, at + 1, 4);
+            memcpy(w + 2, at + 2, 4);
+            memcpy(w + 3, at + 3, 4);
+            if (!(cn_pair_in(pairs, at[0] | (uint32_t)at[1] << 8)
+                  | cn_pair_in(pairs, at[1] | (uint32_t)at[2] << 8)
+                  | cn_pair_in(pairs, at[2] | (uint32_t)at[3] << 8)
+                  | cn_pair_in(pairs, at[3] | (uint32_t)at[4] << 8)
+                  | cn_bit_in(bits4, shift4, cn_mix(w[0]))
+                  | cn_bit_in(bits4, shift4, cn_mix(w[1]))
+                  | cn_bit_in(bits4, shift4, cn_mix(w[2]))
+                  | cn_bit_in(bits4, shift4, cn_mix(w[3]))
+                  | cn_bit_in(bits8, shift8, cn_mix(w8))))
+                continue;
+            if (cn_block(lits, data, n, p, lines, keys) < 0)
+                return -1;
+        }
+        for (; p < n; p += CN_STRIDE)
+            if (cn_block(lits, data, n, p, lines, keys) < 0)
+                return -1;
+        return 0;
+    }
+
+    /* Every literal occurrence in data[:n] (which opens with a line break), as keys of
+       the lines below `count`. */
     static int cn_find(const cn_literals* lits, const unsigned char* data, Py_ssize_t n,
                        Py_ssize_t count, cn_keys* keys) {
-        /* Read once: cn_at writes through `keys`, which the compiler cannot tell apart. */
-        const unsigned char* stop = lits->stop;
-        const uint64_t* bits4 = lits->tables[0].bitmap;
-        const uint64_t* bits8 = lits->tables[1].bitmap;
-        const int shift4 = lits->tables[0].shift, shift8 = lits->tables[1].shift;
-        Py_ssize_t p, line = 0;
-        /* Where eight bytes are left, a position goes on to cn_at only when it opens a line,
-           its byte opens a short literal, or its windows pass a bitmap; most do not. */
-        for (p = 0; p + 8 <= n; p++) {
-            uint64_t w8;
-            uint32_t w;
-            memcpy(&w8, data + p, 8);
-            memcpy(&w, data + p, 4);  /* the compiler folds this read into the one above */
-            if (!(stop[data[p]] | cn_bit_in(bits8, shift8, cn_mix(w8))
-                  | cn_bit_in(bits4, shift4, cn_mix(w))))
-                continue;
-            if (cn_at(lits, data, n, p, line, count, keys) < 0)
-                return -1;
-            line += data[p] == 10;
+        Py_ssize_t local[256];
+        Py_ssize_t cap = 256, pos = 0;
+        const unsigned char* hit;
+        int status;
+        cn_lines lines;
+        lines.breaks = local;
+        lines.n = 0;
+        lines.count = count;
+        while (pos < n && (hit = (const unsigned char*)memchr(data + pos, 10, n - pos)) != NULL) {
+            if (lines.n == cap) {
+                Py_ssize_t* grown = (Py_ssize_t*)PyMem_Malloc(2 * cap * sizeof(Py_ssize_t));
+                if (grown == NULL) {
+                    if (lines.breaks != local) PyMem_Free(lines.breaks);
+                    return -1;
+                }
+                memcpy(grown, lines.breaks, cap * sizeof(Py_ssize_t));
+                if (lines.breaks != local) PyMem_Free(lines.breaks);
+                lines.breaks = grown;
+                cap *= 2;
+            }
+            lines.breaks[lines.n++] = hit - data;
+            pos = hit - data + 1;
         }
-        for (; p < n; p++) {
-            if (cn_at(lits, data, n, p, line, count, keys) < 0)
-                return -1;
-            line += data[p] == 10;
-        }
-        return 0;
+        status = cn_scan(lits, data, n, &lines, keys);
+        if (lines.breaks != local) PyMem_Free(lines.breaks);
+        return status;
     }
 
     /* The table's slot and bitmap bit for a window, as cn_probe looks them up. */
@@ -1257,22 +1348,21 @@ cdef extern from *:
         int* slot_count
         uint64_t slot_mask
         int* grouped
+        int* grouped_offset
     ctypedef struct cn_literals:
         const unsigned char* blob
         int* start
         int* length
-        int* offset
         int* owner
-        int* newlines
-        cn_table tables[4]
-        int short_first[257]
-        int* short_ids
-        unsigned char stop[256]
+        cn_table tables[5]
+        int after_break_first[258]
+        int* after_break_ids
     ctypedef struct cn_keys:
         int64_t* keys
         Py_ssize_t n
         Py_ssize_t cap
     int64_t CN_OWNER_BIAS
+    int CN_PAIRS, CN_BY4, CN_SPACED8, CN_BREAK4, CN_BREAK8, CN_TABLES
     int cn_push(cn_keys* keys, int owner, Py_ssize_t line)
     int cn_find(const cn_literals* lits, const unsigned char* data, Py_ssize_t n,
                 Py_ssize_t count, cn_keys* keys)
@@ -1281,8 +1371,9 @@ cdef extern from *:
 
 
 cdef enum:
-    SHORT_WINDOW = 4    # bytes a literal of 4 to 7 bytes is found by
-    LONG_WINDOW = 8     # bytes a longer literal is found by
+    PAIR_BELOW = 4      # bytes: shorter literals are found by a byte pair
+    LONG_FROM = 11      # bytes: longer literals are found by eight-byte windows
+    SPACING = 4         # positions between the windows tested (CN_STRIDE)
 
 
 cdef class _Keys:
@@ -1374,40 +1465,45 @@ for _k in range(256):
     _FREQUENCY[_k] = _frequency(<unsigned char>_k)
 
 
-cdef Py_ssize_t _window_offset(bytes data, Py_ssize_t width, dict taken) except -1:
-    """The offset of the window of `width` bytes that `data` is found through: the one where
-    the fewest comparisons are expected, the chance of meeting the window in news text times
-    the literals already behind it (so that the shared opening of many literals, "photo: "
-    say, does not make one long list to compare). The list behind a window is looked up
-    only where the window alone is rarer than the best so far (start-up time)."""
+cdef double _rarity(const unsigned char* data, Py_ssize_t width) noexcept:
+    cdef double rarity = 1.0
+    cdef Py_ssize_t j
+    for j in range(width):
+        rarity *= _FREQUENCY[data[j]]
+    return rarity
+
+
+cdef Py_ssize_t _window_offset(bytes data, Py_ssize_t width, Py_ssize_t run, dict taken) except -1:
+    """Where the `run` consecutive windows of `width` bytes that `data` is found through
+    start: where the fewest comparisons are expected, the chance of meeting each window in
+    news text times the literals already behind it (so that the shared opening of many
+    literals, "photo: " say, does not make one long list to compare)."""
     cdef const unsigned char* bytes_ = data
     cdef Py_ssize_t best = 0, offset, j
-    cdef double best_cost = -1.0, rarity, cost
-    for offset in range(len(data) - width + 1):
-        rarity = 1.0
-        for j in range(width):
-            rarity *= _FREQUENCY[bytes_[offset + j]]
-        if best_cost >= 0 and rarity >= best_cost:
-            continue
-        cost = rarity * (1 + len(taken.get(data[offset:offset + width], ())))
+    cdef double best_cost = -1.0, cost
+    for offset in range(len(data) - width - run + 2):
+        cost = 0.0
+        for j in range(offset, offset + run):
+            cost += _rarity(bytes_ + j, width) * (1 + len(taken.get(data[j:j + width], ())))
         if best_cost < 0 or cost < best_cost:
             best, best_cost = offset, cost
     return best
 
 
-cdef int _fill_table(cn_table* table, dict groups) except -1:
-    """Lay out {window bytes: [literal ids]} as a table (freed by _free_table)."""
-    cdef Py_ssize_t slots = 16, i, k = 0, total = 0, bits = 12
+cdef int _fill_table(cn_table* table, dict groups, bint pairs) except -1:
+    """Lay out {window bytes: [(literal id, offset of the window in it)]} as a table (freed
+    by _free_table); `pairs`: two-byte windows, whose bitmap has a bit per pair."""
+    cdef Py_ssize_t slots = 16, i, k = 0, total = 0, bits = 16 if pairs else 12
     cdef uint64_t window, slot
     cdef uint32_t bit
-    for ids in groups.values():
-        total += len(ids)
+    for entries in groups.values():
+        total += len(entries)
     while slots < 2 * len(groups):
         slots *= 2
     # About 64 bits per window: a position passes the bitmap by chance at most one time in
     # 64 (with 32 bits per window a document cost 1 % more instructions; with 128, 0.5 %
     # fewer, for a bitmap twice the size).
-    while bits < 20 and (1 << bits) < 64 * len(groups):
+    while not pairs and bits < 20 and (1 << bits) < 64 * len(groups):
         bits += 1
     table.shift = 64 - bits
     table.slot_mask = slots - 1
@@ -1416,22 +1512,26 @@ cdef int _fill_table(cn_table* table, dict groups) except -1:
     table.slot_first = <int*>PyMem_Malloc(slots * sizeof(int))
     table.slot_count = <int*>PyMem_Malloc(slots * sizeof(int))
     table.grouped = <int*>PyMem_Malloc(max(total, 1) * sizeof(int))
+    table.grouped_offset = <int*>PyMem_Malloc(max(total, 1) * sizeof(int))
     if (table.bitmap == NULL or table.slot_window == NULL or table.slot_first == NULL
-            or table.slot_count == NULL or table.grouped == NULL):
+            or table.slot_count == NULL or table.grouped == NULL
+            or table.grouped_offset == NULL):
         raise MemoryError()
     memset(table.bitmap, 0, (1 << bits) // 8)
     for i in range(slots):
         table.slot_first[i] = -1
-    for key, ids in groups.items():
-        window = <uint64_t>int.from_bytes(key, sys.byteorder)  # as memcpy reads the text
+    for key, entries in groups.items():
+        # A pair is read byte by byte, first byte low; other windows as memcpy reads them.
+        window = <uint64_t>int.from_bytes(key, "little" if pairs else sys.byteorder)
         slot = cn_slot(window, table.slot_mask)
         while table.slot_first[slot] >= 0:
             slot = (slot + 1) & table.slot_mask
-        table.slot_window[slot], table.slot_first[slot], table.slot_count[slot] = window, k, len(ids)
-        for i in ids:
-            table.grouped[k] = i
+        table.slot_window[slot], table.slot_first[slot] = window, k
+        table.slot_count[slot] = len(entries)
+        for i, offset in entries:
+            table.grouped[k], table.grouped_offset[k] = i, offset
             k += 1
-        bit = cn_bit(window, table.shift)
+        bit = <uint32_t>window if pairs else cn_bit(window, table.shift)
         table.bitmap[bit >> 6] |= (<uint64_t>1) << (bit & 63)
     return 0
 
@@ -1442,16 +1542,19 @@ cdef void _free_table(cn_table* table) noexcept:
     PyMem_Free(table.slot_first)
     PyMem_Free(table.slot_count)
     PyMem_Free(table.grouped)
+    PyMem_Free(table.grouped_offset)
 
 
 cdef class Prefilter:
     """The pre-filter in C: every occurrence of the literals in one pass over the scan form,
     plus the matches of a Hyperscan pattern database, as candidate lines per owner.
 
-    A literal of eight bytes or more is found through an eight-byte window of its own, one
-    of four to seven bytes through a four-byte window, each where it is rare in news text
-    (a bitmap of window hashes rejects almost every position at once); shorter literals are
-    listed by their first byte.
+    Literals that open with a line break are probed at the line breaks only, through the
+    window they open with. The others are found through windows where they are rare in news
+    text, tested against bitmaps that reject almost every position at once: a literal under
+    four bytes through one byte pair, one of 4 to 10 bytes through one four-byte window,
+    both tested at every position; a longer one through four consecutive eight-byte
+    windows, tested at every fourth position only. See the C code above `cn_find`.
     """
 
     cdef bytes blob
@@ -1462,7 +1565,7 @@ cdef class Prefilter:
     def __cinit__(self, literals, pattern_owners):
         """`literals`: (text as compiler.literal_form gives it, owner); `pattern_owners`:
         the owner of each pattern of the Hyperscan database passed to `lines`."""
-        cdef Py_ssize_t i, k, size, width
+        cdef Py_ssize_t i, k, size, offset, width
         memset(&self.lits, 0, sizeof(cn_literals))
         encoded = [(lit.encode("utf-8", "replace"), owner) for lit, owner in literals]
         encoded = [(data, owner) for data, owner in encoded if data]
@@ -1473,59 +1576,59 @@ cdef class Prefilter:
         size = max(len(encoded), 1)
         self.lits.start = <int*>PyMem_Malloc(size * sizeof(int))
         self.lits.length = <int*>PyMem_Malloc(size * sizeof(int))
-        self.lits.offset = <int*>PyMem_Malloc(size * sizeof(int))
         self.lits.owner = <int*>PyMem_Malloc(size * sizeof(int))
-        self.lits.newlines = <int*>PyMem_Malloc(size * sizeof(int))
-        self.lits.short_ids = <int*>PyMem_Malloc(size * sizeof(int))
+        self.lits.after_break_ids = <int*>PyMem_Malloc(size * sizeof(int))
         self.pattern_owners = <int*>PyMem_Malloc(max(self.n_patterns, 1) * sizeof(int))
-        if (self.lits.start == NULL or self.lits.length == NULL or self.lits.offset == NULL
-                or self.lits.owner == NULL or self.lits.newlines == NULL
-                or self.lits.short_ids == NULL or self.pattern_owners == NULL):
+        if (self.lits.start == NULL or self.lits.length == NULL or self.lits.owner == NULL
+                or self.lits.after_break_ids == NULL or self.pattern_owners == NULL):
             raise MemoryError()
         for i in range(self.n_patterns):
             self.pattern_owners[i] = pattern_owners[i]
-        groups = ({}, {}, {}, {})
-        by_first = [[] for _ in range(256)]
+        groups = [{} for _ in range(CN_TABLES)]
+        after_break = [[] for _ in range(257)]  # by the byte after the break; 256: none
         pos = 0
         for i, (data, owner) in enumerate(encoded):
             self.lits.start[i], self.lits.length[i], self.lits.owner[i] = pos, len(data), owner
             pos += len(data)
-            offset = 0
-            if len(data) >= SHORT_WINDOW:
-                k = 1 if len(data) >= LONG_WINDOW else 0
-                width = LONG_WINDOW if k else SHORT_WINDOW
-                if data[0] == 10:  # found at the line breaks, by the window it opens with
-                    k += 2
+            if data[0] == 10:  # at the line breaks, by the window it opens with
+                if len(data) >= 8:
+                    groups[CN_BREAK8].setdefault(data[:8], []).append((i, 0))
+                elif len(data) >= 4:
+                    groups[CN_BREAK4].setdefault(data[:4], []).append((i, 0))
                 else:
-                    offset = _window_offset(data, width, groups[k])
-                groups[k].setdefault(data[offset:offset + width], []).append(i)
+                    after_break[data[1] if len(data) > 1 else 256].append(i)
+            elif len(data) == 1:  # the pairs it ends (the scan form opens with a break)
+                for b in range(256):
+                    groups[CN_PAIRS].setdefault(bytes((b, data[0])), []).append((i, -1))
             else:
-                by_first[data[0]].append(i)
-            self.lits.offset[i] = offset
-            self.lits.newlines[i] = data.count(b"\n", offset, len(data) - 1)
+                k, width = (
+                    (CN_PAIRS, 2) if len(data) < PAIR_BELOW
+                    else (CN_SPACED8, 8) if len(data) >= LONG_FROM
+                    else (CN_BY4, 4)
+                )
+                run = SPACING if k == CN_SPACED8 else 1
+                offset = _window_offset(data, width, run, groups[k])
+                for j in range(offset, offset + run):
+                    groups[k].setdefault(data[j:j + width], []).append((i, j))
         self.blob = b"".join(data for data, _ in encoded)
         self.lits.blob = <const unsigned char*>self.blob
         k = 0
-        for b in range(256):
-            self.lits.short_first[b] = k
-            for i in by_first[b]:
-                self.lits.short_ids[k] = i
+        for b in range(257):
+            self.lits.after_break_first[b] = k
+            for i in after_break[b]:
+                self.lits.after_break_ids[k] = i
                 k += 1
-        self.lits.short_first[256] = k
-        for b in range(256):
-            self.lits.stop[b] = b == 10 or self.lits.short_first[b] != self.lits.short_first[b + 1]
-        for k in range(4):
-            _fill_table(&self.lits.tables[k], groups[k])
+        self.lits.after_break_first[257] = k
+        for k in range(CN_TABLES):
+            _fill_table(&self.lits.tables[k], groups[k], k == CN_PAIRS)
 
     def __dealloc__(self):
         PyMem_Free(self.lits.start)
         PyMem_Free(self.lits.length)
-        PyMem_Free(self.lits.offset)
         PyMem_Free(self.lits.owner)
-        PyMem_Free(self.lits.newlines)
-        PyMem_Free(self.lits.short_ids)
+        PyMem_Free(self.lits.after_break_ids)
         PyMem_Free(self.pattern_owners)
-        for k in range(4):
+        for k in range(CN_TABLES):
             _free_table(&self.lits.tables[k])
 
     def lines(self, str text, Py_ssize_t count, object pattern_db=None, object scratch=None,
