@@ -1174,7 +1174,7 @@ cdef extern from *:
         return cn_push(keys, lits->owner[i], at);
     }
 
-    static inline int cn_bit_in(const uint64_t* bitmap, int shift, uint64_t mixed) {
+    static inline unsigned cn_bit_in(const uint64_t* bitmap, int shift, uint64_t mixed) {
         uint32_t bit = (uint32_t)(mixed >> shift);
         return (bitmap[bit >> 6] >> (bit & 63)) & 1;
     }
@@ -1183,7 +1183,7 @@ cdef extern from *:
         return cn_bit_in(table->bitmap, table->shift, mixed);
     }
 
-    static inline int cn_pair_in(const uint64_t* bitmap, uint32_t pair) {
+    static inline unsigned cn_pair_in(const uint64_t* bitmap, uint32_t pair) {
         return (bitmap[pair >> 6] >> (pair & 63)) & 1;
     }
 
@@ -1234,6 +1234,32 @@ cdef extern from *:
         return 0;
     }
 
+    /* The windows of the block at p whose bits are set in `passed` (bit k: the pair at
+       p + k; bit 4 + k: the four-byte window there; bit 8: the eight-byte window at p). */
+    static int cn_passed(const cn_literals* lits, const unsigned char* data, Py_ssize_t n,
+                         Py_ssize_t p, unsigned passed, const cn_lines* lines, cn_keys* keys) {
+        uint64_t w8;
+        uint32_t w4;
+        int k;
+        for (k = 0; k < CN_STRIDE; k++) {
+            if (passed & (1u << k)
+                    && cn_probe(lits, &lits->tables[CN_PAIRS], data[p + k] | (uint32_t)data[p + k + 1] << 8,
+                                data, n, p + k, lines, keys) < 0)
+                return -1;
+            if (passed & (16u << k)) {
+                memcpy(&w4, data + p + k, 4);
+                if (cn_probe(lits, &lits->tables[CN_BY4], w4, data, n, p + k, lines, keys) < 0)
+                    return -1;
+            }
+        }
+        if (passed & 256u) {
+            memcpy(&w8, data + p, 8);
+            if (cn_probe(lits, &lits->tables[CN_SPACED8], w8, data, n, p, lines, keys) < 0)
+                return -1;
+        }
+        return 0;
+    }
+
     /* Every window that starts in [p, p + CN_STRIDE): pairs and four-byte windows at each
        position, the spaced eight-byte window at p. */
     static int cn_block(const cn_literals* lits, const unsigned char* data, Py_ssize_t n,
@@ -1274,28 +1300,28 @@ cdef extern from *:
         for (k = 0; k < lines->n; k++)
             if (cn_after_break(lits, data, n, lines->breaks[k], lines, keys) < 0)
                 return -1;
-        /* Where eight bytes are left, a block of four positions goes on to cn_block only
-           when one of its pairs or windows passes a bitmap; most do not. */
+        /* Where eight bytes are left, the bitmaps are tested for a block of four positions
+           at once, and only the windows that pass are probed; most blocks have none. */
         for (p = 0; p + 8 <= n; p += CN_STRIDE) {
             uint64_t w8;
             uint32_t w[4];
+            unsigned passed;
             const unsigned char* at = data + p;
             memcpy(&w8, at, 8);
             memcpy(w, at, 4);  /* each its own read: the byte order is the machine's */
             memcpy(w + 1, at + 1, 4);
             memcpy(w + 2, at + 2, 4);
             memcpy(w + 3, at + 3, 4);
-            if (!(cn_pair_in(pairs, at[0] | (uint32_t)at[1] << 8)
-                  | cn_pair_in(pairs, at[1] | (uint32_t)at[2] << 8)
-                  | cn_pair_in(pairs, at[2] | (uint32_t)at[3] << 8)
-                  | cn_pair_in(pairs, at[3] | (uint32_t)at[4] << 8)
-                  | cn_bit_in(bits4, shift4, cn_mix(w[0]))
-                  | cn_bit_in(bits4, shift4, cn_mix(w[1]))
-                  | cn_bit_in(bits4, shift4, cn_mix(w[2]))
-                  | cn_bit_in(bits4, shift4, cn_mix(w[3]))
-                  | cn_bit_in(bits8, shift8, cn_mix(w8))))
-                continue;
-            if (cn_block(lits, data, n, p, lines, keys) < 0)
+            passed = cn_pair_in(pairs, at[0] | (uint32_t)at[1] << 8)
+                     | cn_pair_in(pairs, at[1] | (uint32_t)at[2] << 8) << 1
+                     | cn_pair_in(pairs, at[2] | (uint32_t)at[3] << 8) << 2
+                     | cn_pair_in(pairs, at[3] | (uint32_t)at[4] << 8) << 3
+                     | cn_bit_in(bits4, shift4, cn_mix(w[0])) << 4
+                     | cn_bit_in(bits4, shift4, cn_mix(w[1])) << 5
+                     | cn_bit_in(bits4, shift4, cn_mix(w[2])) << 6
+                     | cn_bit_in(bits4, shift4, cn_mix(w[3])) << 7
+                     | cn_bit_in(bits8, shift8, cn_mix(w8)) << 8;
+            if (passed && cn_passed(lits, data, n, p, passed, lines, keys) < 0)
                 return -1;
         }
         for (; p < n; p += CN_STRIDE)
