@@ -21,6 +21,7 @@ from libc.stdlib cimport qsort
 from libc.stdint cimport int64_t, uint32_t, uint64_t
 from libc.string cimport memchr, memcmp, memcpy, memset
 
+import re
 import sys
 from operator import itemgetter
 
@@ -90,6 +91,7 @@ cdef struct RInfo:
     bint is_beside
     bint prefiltered
     bint zone_scanned
+    bint regex_module  # its verifier is a `regex` pattern (known once it is fetched)
 
 
 # Lower-case of every character below U+0530 (Latin, Greek, Cyrillic), looked up instead of
@@ -667,7 +669,11 @@ cdef class NativeEngine:
         if phrases is not None and _normalize(line) in <frozenset>phrases:
             return True
         verifier = self._verifier(index)
-        return verifier is not None and verifier.search(line) is not None
+        if verifier is None:
+            return False
+        if self.info[index].regex_module:
+            return verifier.search(line, None, None, False) is not None
+        return verifier.search(line) is not None
 
     cdef int _apply(self, _Doc doc, int index, int64_t* lines, Py_ssize_t n) except -1:
         """The rule on lines[:n], in that order (a rule with min_repeats keeps, in place,
@@ -734,9 +740,17 @@ cdef class NativeEngine:
         return 0
 
     cdef object _verifier(self, int index):
+        """The rule's verifier, fetched once. A `regex` pattern is then called with
+        concurrent=False (by position): by default it lets go of the GIL for a line of 64
+        characters or more, and takes it back for each allocation, which costs more than a
+        verifier call on one line gains (`re` never lets go)."""
         verifier = self.verifiers[index]
         if verifier is _UNSET:
-            verifier = self.verifiers[index] = self.compiled[index].verifier
+            verifier = self.compiled[index].verifier
+            self.info[index].regex_module = verifier is not None and not isinstance(
+                verifier, re.Pattern
+            )
+            self.verifiers[index] = verifier
         return verifier
 
     cdef int _apply_span(self, _Doc doc, int index, Py_ssize_t i, str line) except -1:
@@ -747,7 +761,12 @@ cdef class NativeEngine:
             return 0
         cdef list spans = doc.spans.get(i)
         cdef bint in_order = spans is None  # one finditer's matches come in order
-        for m in verifier.finditer(line):
+        matches = (
+            verifier.finditer(line, None, None, False, False)
+            if self.info[index].regex_module
+            else verifier.finditer(line)
+        )
+        for m in matches:
             start, end = m.span()
             if end > start and (spans is None or _clear_of(spans, start, end)):
                 if spans is None:
