@@ -12,6 +12,7 @@ rules.
 
 from __future__ import annotations
 
+import _sre
 import hashlib
 import os
 import re
@@ -21,6 +22,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from re._casefix import _EXTRA_CASES  # what `re` adds to a letter's lower case under (?i)
 from typing import Any, AnyStr, Protocol
 
 import regex
@@ -105,28 +107,45 @@ def phrase_regex(phrase: str, strip_edges: bool = True) -> str:
     return _SPACE_CLASS.join(re.escape(w) for w in text.split(" "))
 
 
-def _bounded(phrase: str) -> str:
-    """Word boundaries only where the phrase itself starts or ends with a word character."""
+def _bounded(phrase: str, after_non_word: bool = False) -> str:
+    r"""Word boundaries only where the phrase itself starts or ends with a word character
+    (and none at its start `after_non_word`: where `^[^\w]*?` leads to it, the character
+    before it, if any, is not a word character)."""
     text = phrase.strip()
-    head = r"(?<!\w)" if text[:1].isalnum() else ""
+    head = r"(?<!\w)" if text[:1].isalnum() and not after_non_word else ""
     tail = r"(?!\w)" if text[-1:].isalnum() else ""
     return head + phrase_regex(phrase, strip_edges=False) + tail
 
 
 def _verifier(rule: Rule) -> Pattern | None:
-    parts: list[str] = []
     phrases = [p for items in rule.phrases.values() for p in items if normalize_line(p)]
+    pattern = [_scoped(rule.pattern)] if rule.pattern is not None else []
     if phrases and rule.match == "prefix":
+        verifier = fast_pattern("|".join([rf"(?i:^[^\w]*?{_by_first_letter(phrases)})", *pattern]))
+        if isinstance(verifier, re.Pattern):
+            return verifier
+        # `regex` folds case by its own tables: the phrases stay as listed there.
         alts = "|".join(_bounded(p) for p in phrases)
-        parts.append(rf"(?i:^[^\w]*?(?:{alts}))")
-    elif phrases and rule.match == "inline":
+        return fast_pattern("|".join([rf"(?i:^[^\w]*?(?:{alts}))", *pattern]))
+    if phrases and rule.match == "inline":
         alts = "|".join(_bounded(p) for p in phrases)
-        parts.append(rf"(?i:{alts})")
-    if rule.pattern is not None:
-        parts.append(_scoped(rule.pattern))
-    if not parts:
-        return None
-    return fast_pattern("|".join(parts))
+        pattern.insert(0, rf"(?i:{alts})")
+    return fast_pattern("|".join(pattern)) if pattern else None
+
+
+def _by_first_letter(phrases: list[str]) -> str:
+    """Prefix phrases as one alternation for `re` with (?i), grouped by the case class of
+    their first character, each group in the listed order: `re` tries the phrases of one
+    place one by one (a long list costs a jump each), where two groups cannot both match
+    at one place (a character folds into one class), so the first phrase that matches is
+    the one the listed order finds."""
+    groups: dict[frozenset[int], list[str]] = {}
+    for phrase in phrases:
+        # The first character phrase_regex writes, lower-cased as `re` does under (?i).
+        lower = _sre.unicode_tolower(ord(phrase.lower().split()[0][0]))
+        cases = frozenset((lower, *_EXTRA_CASES.get(lower, ())))
+        groups.setdefault(cases, []).append(_bounded(phrase, after_non_word=True))
+    return "(?:" + "|".join(f"(?:{'|'.join(alts)})" for alts in groups.values()) + ")"
 
 
 _GLOBAL_FLAGS = re.compile(r"\(\?([aiLmsux]+)\)")
