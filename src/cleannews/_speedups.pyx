@@ -313,6 +313,7 @@ cdef Py_ssize_t* _line_starts(
     return out
 
 
+@cython.final  # never subclassed: its cdef methods are called directly, not through a table
 cdef class _Doc:
     """A text's lines (found in place: no string per line until a rule reads one), with
     per-line facts computed at most once. engine.scan reads its `text`, `count` and
@@ -528,6 +529,7 @@ def document(str text):
 
 # ---------------------------------------------------------------- the rules
 
+@cython.final
 cdef class NativeEngine:
     """Compiled rules laid out for the C hot path; one per CompiledRules, shared by threads
     (all per-text state lives in a _Doc)."""
@@ -1023,6 +1025,7 @@ cdef struct Cut:
     Py_ssize_t order   # when it was added: cuts that start together keep that order
 
 
+@cython.final
 cdef class _Cuts:
     """The (start, end, rule) ranges a text loses, in a C array."""
 
