@@ -696,9 +696,11 @@ cdef class NativeEngine:
             if r.scope == S_SPAN:
                 self._apply_span(doc, index, i, doc.content(i))
                 continue
-            if doc.length(i) > r.max_chars or doc.words_upto(i, r.max_words + 1) > r.max_words:
+            # The tests only read the line (their order cannot change the outcome): the
+            # prose test, which reads a few words, before the count up to max_words.
+            if doc.length(i) > r.max_chars or (not r.allow_prose and doc.is_prose(i)):
                 continue
-            if not r.allow_prose and doc.is_prose(i):
+            if doc.words_upto(i, r.max_words + 1) > r.max_words:
                 continue
             if r.after_prose and not doc.neighbour_prose(i, -1, False):
                 continue
