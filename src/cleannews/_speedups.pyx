@@ -89,6 +89,7 @@ cdef struct RInfo:
     bint before_headline
     bint beside_both
     bint is_beside
+    int beside_k       # its place in beside_rules, if it is one
     bint prefiltered
     bint zone_scanned
     bint regex_module  # its verifier is a `regex` pattern (known once it is fetched)
@@ -592,6 +593,7 @@ cdef class NativeEngine:
             raise MemoryError()
         for k, index in enumerate(self.beside_rules):
             self.beside_index[k] = index
+            self.info[index].beside_k = k
             for i in range(self.n):
                 self.beside_ok[k * self.n + i] = self.codes[i].startswith(self.beside[index])
 
@@ -640,6 +642,7 @@ cdef class NativeEngine:
             raise ValueError("a document is cleaned once")
         doc.cleaned = True
         cdef list zoned = []
+        cdef list beside = None  # the beside rules' candidates, by beside_k
         cdef int index
         cdef Py_ssize_t n
         cdef RInfo* r
@@ -649,6 +652,9 @@ cdef class NativeEngine:
         for index, lines in candidates.items():
             r = &self.info[index]
             if r.is_beside:
+                if beside is None:
+                    beside = [None] * len(self.beside_rules)
+                beside[r.beside_k] = lines
                 continue
             if r.zone == Z_ANYWHERE:
                 n = doc.pick(lines, 0, PY_SSIZE_T_MAX)
@@ -658,7 +664,7 @@ cdef class NativeEngine:
         if zoned or self.zone_scanned:
             self._apply_zone_rules(doc, zoned)
         if self.beside_rules and doc.n_deleted:
-            self._apply_beside_rules(doc, candidates)
+            self._apply_beside_rules(doc, beside)
         if not doc.n_deleted and not doc.spans:
             return _Cuts(), []
         warnings = self._guard(doc)
@@ -820,7 +826,9 @@ cdef class NativeEngine:
             self._apply(doc, index, picked, n)
         return 0
 
-    cdef int _apply_beside_rules(self, _Doc doc, dict candidates) except -1:
+    cdef int _apply_beside_rules(self, _Doc doc, list candidates) except -1:
+        """`candidates`: per beside rule (by beside_k), its candidate lines or None; None
+        when there are none at all."""
         cdef bint changed = True, near
         cdef Py_ssize_t i, t, count = doc.count, n_tried = 0, n_beside = len(self.beside_rules)
         cdef int index, before, after, k
@@ -843,7 +851,7 @@ cdef class NativeEngine:
                 if not self.info[index].prefiltered:
                     memset(row, 1, count)
                 else:
-                    lines = candidates.get(index)
+                    lines = candidates[k] if candidates is not None else None
                     if lines is None:
                         continue
                     memset(row, 0, count)
