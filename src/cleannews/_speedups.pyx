@@ -242,15 +242,16 @@ cdef bint _edge(Py_UCS4 c) except -1:
 
 
 cdef str _normalize_ascii(str line):
-    """For ASCII, the edge characters normalize_line strips are the non-alphanumeric ones."""
-    cdef Py_ssize_t n = len(line), i, start = 0, end, out = 0
-    cdef Py_UCS4 c
-    cdef unsigned int code
+    """For ASCII, the edge characters normalize_line strips are the non-alphanumeric ones.
+    The line is read in place (an ASCII str holds one byte per character)."""
+    cdef const unsigned char* chars = <const unsigned char*>PyUnicode_DATA(line)
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(line), i, start = 0, end, out = 0
+    cdef unsigned char c
     cdef bint space = False
-    while start < n and not _ascii_alnum(line[start]):
+    while start < n and not _ascii_alnum(chars[start]):
         start += 1
     end = n
-    while end > start and not _ascii_alnum(line[end - 1]):
+    while end > start and not _ascii_alnum(chars[end - 1]):
         end -= 1
     if start >= end:
         return ""
@@ -259,7 +260,7 @@ cdef str _normalize_ascii(str line):
         raise MemoryError()
     try:
         for i in range(start, end):
-            c = line[i]
+            c = chars[i]
             if Py_UNICODE_ISSPACE(c):
                 space = True
                 continue
@@ -267,8 +268,7 @@ cdef str _normalize_ascii(str line):
                 buf[out] = 32
                 out += 1
                 space = False
-            code = <unsigned int>c
-            buf[out] = <char>(code + 32 if 65 <= code <= 90 else code)
+            buf[out] = <char>(c + 32 if 65 <= c <= 90 else c)
             out += 1
         return buf[:out].decode("ascii")
     finally:
