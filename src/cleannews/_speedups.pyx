@@ -706,7 +706,11 @@ cdef class NativeEngine:
             # prose test, which reads a few words, before the count up to max_words.
             if doc.length(i) > r.max_chars or (not r.allow_prose and doc.is_prose(i)):
                 continue
-            if doc.words_upto(i, r.max_words + 1) > r.max_words:
+            # A line of L characters holds at most (L + 1) // 2 words: one of up to
+            # 2 * max_words characters is within max_words without a count.
+            if doc.length(i) > 2 * r.max_words and (
+                doc.words_upto(i, r.max_words + 1) > r.max_words
+            ):
                 continue
             if r.after_prose and not doc.neighbour_prose(i, -1, False):
                 continue
