@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import sys
 import threading
 from pathlib import Path
@@ -16,6 +18,7 @@ from cleannews.compiler import (
     HyperscanScanner,
     NativeScanner,
     RegexScanner,
+    _bounded,
     speedups,
 )
 from cleannews.engine import Document, find_removals, scan
@@ -287,3 +290,24 @@ def test_adjacent_spans_of_two_rules_that_hold_their_own_spaces(tmp_path: Path) 
     doc = Document(text)
     candidates, _, _ = scan(compiled, doc)
     assert apply_trace(text, find_removals(compiled, doc, candidates)[0]) == result.text
+
+
+def test_prefix_phrases_grouped_by_first_letter_match_as_listed(tmp_path: Path) -> None:
+    """The prefix verifier groups its phrases by the case class of their first letter (ſ, s
+    and S fold together under (?i), as do K, k and the Kelvin sign): it must find the
+    phrase, and so the span, that the phrases in their listed order find."""
+    # Where two phrases of one class stand apart in the list, the first listed must win.
+    phrases = ["sx", "ſa-", "Sa-b", "kx", "\u212aa-", "Ka-b", "ix", "ıa-", "ia-b", "(c) x", "a"]
+    match = f'match = "prefix"\nphrases.en = {json.dumps(phrases, ensure_ascii=False)}'
+    pack = tmp_path / "first.toml"
+    pack.write_text(pack_toml(rule_toml("OT901", "first", match, scope="span")), encoding="utf-8")
+    (rule,) = Cleaner(packs=[pack], builtin=False)._selection(None, None).compiled.rules
+    alts = "|".join(_bounded(p) for p in phrases)
+    listed = re.compile(rf"(?i:^[^\w]*?(?:{alts}))")
+    leads = ["", " ", "- ", "(", "x", "é", "_"]
+    tails = ["", "b", ":", " y", "x"]
+    heads = [c + "a-b" for c in "sSſkK\u212aiIıİ"] + [*phrases, "AB", "(C) X"]
+    for text in (lead + head + tail for lead in leads for head in heads for tail in tails):
+        assert [m.span() for m in rule.verifier.finditer(text)] == [
+            m.span() for m in listed.finditer(text)
+        ], text
