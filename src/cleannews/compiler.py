@@ -12,7 +12,6 @@ rules.
 
 from __future__ import annotations
 
-import _sre
 import hashlib
 import os
 import re
@@ -22,12 +21,17 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from re._casefix import _EXTRA_CASES  # what `re` adds to a letter's lower case under (?i)
 from typing import Any, AnyStr, Protocol
 
 import regex
 
 from cleannews.linetext import normalize_line
+
+try:  # `re`'s own case tables (CPython 3.11 and later), to group prefix phrases by letter
+    from _sre import unicode_tolower as _re_lower
+    from re._casefix import _EXTRA_CASES  # what `re` adds to a letter's lower case
+except ImportError:  # elsewhere the phrases keep their listed order: same matches, slower
+    _re_lower = None
 from cleannews.model import Rule
 
 try:
@@ -121,9 +125,11 @@ def _verifier(rule: Rule) -> Pattern | None:
     phrases = [p for items in rule.phrases.values() for p in items if normalize_line(p)]
     pattern = [_scoped(rule.pattern)] if rule.pattern is not None else []
     if phrases and rule.match == "prefix":
-        verifier = fast_pattern("|".join([rf"(?i:^[^\w]*?{_by_first_letter(phrases)})", *pattern]))
-        if isinstance(verifier, re.Pattern):
-            return verifier
+        if _re_lower is not None:
+            grouped = rf"(?i:^[^\w]*?{_by_first_letter(phrases)})"
+            verifier = fast_pattern("|".join([grouped, *pattern]))
+            if isinstance(verifier, re.Pattern):
+                return verifier
         # `regex` folds case by its own tables: the phrases stay as listed there.
         alts = "|".join(_bounded(p) for p in phrases)
         return fast_pattern("|".join([rf"(?i:^[^\w]*?(?:{alts}))", *pattern]))
@@ -142,7 +148,7 @@ def _by_first_letter(phrases: list[str]) -> str:
     groups: dict[frozenset[int], list[str]] = {}
     for phrase in phrases:
         # The first character phrase_regex writes, lower-cased as `re` does under (?i).
-        lower = _sre.unicode_tolower(ord(phrase.lower().split()[0][0]))
+        lower = _re_lower(ord(phrase.lower().split()[0][0]))
         cases = frozenset((lower, *_EXTRA_CASES.get(lower, ())))
         groups.setdefault(cases, []).append(_bounded(phrase, after_non_word=True))
     return "(?:" + "|".join(f"(?:{'|'.join(alts)})" for alts in groups.values()) + ")"
