@@ -38,17 +38,16 @@ CORPUS_LINES = sorted({line for case in CASES for line in case.input.splitlines(
 
 
 def _both(text: str, source: str | None = None) -> None:
-    """Native and reference removals agree, and the native fast path gives the same text."""
+    """Native and reference removals agree, and the native fast path gives the same text;
+    the compiled engine reads the pre-filter's Keys (most texts) as it reads their dict."""
     doc = Document(text)
     chosen, candidates, _ = CLEANER._scan(doc, source, None)
     compiled: CompiledRules = chosen.compiled
-    reference = find_removals(compiled, doc, candidates)
-    native = compiled.native.find_removals(text, candidates)
-    assert native == reference
-    assert compiled.native.clean(text, candidates) == (
-        apply_trace(text, reference[0]),
-        reference[1],
-    )
+    as_dict = candidates if isinstance(candidates, dict) else candidates.grouped()
+    reference = find_removals(compiled, doc, as_dict)
+    for form in (candidates, as_dict):
+        assert compiled.native.find_removals(text, form) == reference
+        assert compiled.native.clean(text, form) == (apply_trace(text, reference[0]), reference[1])
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
@@ -188,3 +187,12 @@ def test_pure_python_engine_can_be_forced() -> None:
         check=True,
     )
     assert result.stdout.decode("utf-8") == seed.expected
+
+
+def test_engine_refuses_keys_of_another_rule_set() -> None:
+    """Keys name rules by index: an index this engine has no rule for is an error, not a
+    read past its table."""
+    native = CLEANER._selection(None, None).compiled.native
+    keys = speedups.Prefilter([("zzz", 100_000)], []).keys("zzz\n", 2)
+    with pytest.raises(ValueError, match="not a rule of this engine"):
+        native.clean("zzz\n", keys)

@@ -602,7 +602,7 @@ cdef class NativeEngine:
         PyMem_Free(self.beside_ok)
         PyMem_Free(self.beside_index)
 
-    def find_removals(self, text, dict candidates):
+    def find_removals(self, text, candidates):
         """engine.find_removals: (removals, warnings) for `text` (a str, or the _Doc that
         engine.scan was given), given the pre-filter's candidate lines per rule index."""
         cdef _Doc doc = _document(text)
@@ -619,7 +619,7 @@ cdef class NativeEngine:
             ))
         return removals, warnings
 
-    def clean(self, text, dict candidates):
+    def clean(self, text, candidates):
         """The text without what find_removals would remove, and the warnings: the same
         result without building a trace."""
         cdef list parts
@@ -637,30 +637,17 @@ cdef class NativeEngine:
         parts.append(kept[pos:])
         return u"".join(parts), warnings
 
-    cdef tuple _run(self, _Doc doc, dict candidates):
+    cdef tuple _run(self, _Doc doc, object candidates):
+        """`candidates`: {rule index: lines} (Scanner.lines), or the pre-filter's Keys."""
         if doc.cleaned:
             raise ValueError("a document is cleaned once")
         doc.cleaned = True
         cdef list zoned = []
-        cdef list beside = None  # the beside rules' candidates, by beside_k
-        cdef int index
-        cdef Py_ssize_t n
-        cdef RInfo* r
-        # The pre-filter gives rules and lines in order: they are sorted only if not.
-        if not _ascending(candidates):
-            candidates = dict(sorted(candidates.items()))
-        for index, lines in candidates.items():
-            r = &self.info[index]
-            if r.is_beside:
-                if beside is None:
-                    beside = [None] * len(self.beside_rules)
-                beside[r.beside_k] = lines
-                continue
-            if r.zone == Z_ANYWHERE:
-                n = doc.pick(lines, 0, PY_SSIZE_T_MAX)
-                self._apply(doc, index, doc.picked, n)
-            else:
-                zoned.append((index, lines))
+        cdef list beside  # the beside rules' candidates, by beside_k
+        if type(candidates) is Keys:
+            beside = self._walk_keys(doc, <Keys>candidates, zoned)
+        else:
+            beside = self._walk_dict(doc, <dict?>candidates, zoned)
         if zoned or self.zone_scanned:
             self._apply_zone_rules(doc, zoned)
         if self.beside_rules and doc.n_deleted:
@@ -669,6 +656,69 @@ cdef class NativeEngine:
             return _Cuts(), []
         warnings = self._guard(doc)
         return self._cuts(doc), warnings
+
+    cdef list _walk_dict(self, _Doc doc, dict candidates, list zoned):
+        """Rules that may fire anywhere run on their lines at once; zoned rules are put in
+        `zoned`, beside rules' lines returned (by beside_k; None if none)."""
+        cdef list beside = None
+        cdef Py_ssize_t n
+        # The pre-filter gives rules and lines in order: they are sorted only if not.
+        if not _ascending(candidates):
+            candidates = dict(sorted(candidates.items()))
+        for index, lines in candidates.items():
+            if self._at_once(index):
+                n = doc.pick(lines, 0, PY_SSIZE_T_MAX)
+                self._apply(doc, index, doc.picked, n)
+            else:
+                beside = self._defer(index, lines, zoned, beside)
+        return beside
+
+    cdef list _walk_keys(self, _Doc doc, Keys keys, list zoned):
+        """_walk_dict over the settled keys: the lines of a rule that may fire anywhere go
+        from the key array to the rule with no Python list."""
+        cdef list beside = None
+        cdef int64_t* packed
+        cdef int64_t* lines
+        cdef Py_ssize_t first = 0, m, k
+        cdef int index
+        keys.settle()
+        packed = keys.c.keys
+        while first < keys.c.n:
+            index = keys.owner_at(first)
+            if not 0 <= index < self.n:
+                raise ValueError(f"candidate owner {index} is not a rule of this engine")
+            m = first + 1
+            while m < keys.c.n and packed[m] >> 32 == packed[first] >> 32:
+                m += 1
+            if self._at_once(index):
+                lines = doc.room(m - first)
+                for k in range(first, m):
+                    lines[k - first] = packed[k] & LOW_32_BITS
+                self._apply(doc, index, lines, m - first)
+            else:
+                beside = self._defer(
+                    index, [<Py_ssize_t>(packed[k] & LOW_32_BITS) for k in range(first, m)],
+                    zoned, beside,
+                )
+            first = m
+        return beside
+
+    cdef inline bint _at_once(self, int index) noexcept:
+        """A rule that may fire anywhere runs as its lines come; zoned and beside rules wait
+        for the zones and the removals."""
+        return not self.info[index].is_beside and self.info[index].zone == Z_ANYWHERE
+
+    cdef list _defer(self, int index, list lines, list zoned, list beside):
+        """A zoned rule's lines into `zoned`, a beside rule's into `beside` (made on first
+        need, by beside_k): returns `beside`."""
+        cdef RInfo* r = &self.info[index]
+        if not r.is_beside:
+            zoned.append((index, lines))
+            return beside
+        if beside is None:
+            beside = [None] * len(self.beside_rules)
+        beside[r.beside_k] = lines
+        return beside
 
     # -- one rule over some lines
 
@@ -1438,10 +1488,14 @@ cdef enum:
     SPACING = 4         # positions between the windows tested (CN_STRIDE)
 
 
-cdef class _Keys:
-    """(owner, line) pairs packed in int64s, gathered without a Python object per pair."""
+@cython.final
+cdef class Keys:
+    """A scan's candidates: (owner, line) pairs packed in int64s, gathered without a Python
+    object per pair; sorted and distinct once settled (owners ascending, then lines). The
+    compiled engine reads them as they are; `grouped` gives the Scanner protocol's dict."""
 
     cdef cn_keys c
+    cdef bint settled
 
     def __dealloc__(self):
         PyMem_Free(self.c.keys)
@@ -1449,20 +1503,39 @@ cdef class _Keys:
     cdef int push(self, int owner, Py_ssize_t line) except -1:
         if cn_push(&self.c, owner, line) < 0:
             raise MemoryError()
+        self.settled = False
         return 0
 
-    cdef dict grouped(self):
-        """{owner: sorted distinct lines}, owners in ascending order."""
-        cdef dict out = {}
-        cdef list lines
-        cdef object line  # not inferred as a C int: Py_INCREF and PyList_SET_ITEM need one object
+    cdef void settle(self) noexcept:
         cdef int64_t* keys = self.c.keys
-        cdef Py_ssize_t m, n = 0, first, k
+        cdef Py_ssize_t m, n = 0
+        if self.settled:
+            return
         _sort_keys(keys, self.c.n)
         for m in range(self.c.n):
             if n == 0 or keys[m] != keys[n - 1]:
                 keys[n] = keys[m]
                 n += 1
+        self.c.n = n
+        self.settled = True
+
+    cdef inline int owner_at(self, Py_ssize_t k) noexcept:
+        return <int>((self.c.keys[k] >> 32) - OWNER_BIAS)
+
+    def within(self, int size):
+        """Whether every owner is a rule index below `size` (no fingerprint, no guest)."""
+        self.settle()
+        return self.c.n == 0 or (self.owner_at(0) >= 0 and self.owner_at(self.c.n - 1) < size)
+
+    cpdef dict grouped(self):
+        """{owner: sorted distinct lines}, owners in ascending order."""
+        cdef dict out = {}
+        cdef list lines
+        cdef object line  # not inferred as a C int: Py_INCREF and PyList_SET_ITEM need one object
+        cdef int64_t* keys = self.c.keys
+        cdef Py_ssize_t m, n, first, k
+        self.settle()
+        n = self.c.n
         first = 0
         while first < n:
             m = first + 1
@@ -1698,7 +1771,12 @@ cdef class Prefilter:
         """{owner: sorted candidate lines below `count`} for `text`: the literals, then the
         patterns, either from `pattern_db` (Hyperscan, over the text's UTF-8) or as given
         in `pattern_hits` ((owner, line) pairs found by another engine)."""
-        cdef _Keys keys = _Keys()
+        return self.keys(text, count, pattern_db, scratch, pattern_hits).grouped()
+
+    cpdef Keys keys(self, str text, Py_ssize_t count, object pattern_db=None,
+                    object scratch=None, list pattern_hits=None):
+        """The same candidates as `lines`, settled, as the compiled engine reads them."""
+        cdef Keys keys = Keys()
         cdef bytes folded = scan_bytes(text)
         cdef _Matches matches
         if cn_find(&self.lits, <const unsigned char*>folded, len(folded), count, &keys.c) < 0:
@@ -1713,10 +1791,11 @@ cdef class Prefilter:
             for owner, line in pattern_hits:
                 if 0 <= line < count:
                     keys.push(owner, line)
-        return keys.grouped()
+        keys.settle()
+        return keys
 
     cdef int _add_pattern_matches(
-        self, _Matches matches, bytes encoded, Py_ssize_t count, _Keys keys
+        self, _Matches matches, bytes encoded, Py_ssize_t count, Keys keys
     ) except -1:
         """Each match on the line of its last byte (found by bisecting the line breaks, read
         only as far as the last match)."""

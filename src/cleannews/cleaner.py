@@ -6,6 +6,7 @@ import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cleannews.compiler import CompiledRules
 from cleannews.engine import Lines, find_removals, new_document, scan
@@ -138,11 +139,13 @@ class Cleaner:
 
     def _scan(
         self, doc: Lines, source: str | None, lang: str | None
-    ) -> tuple[_Selection, dict[int, list[int]], list[str]]:
+    ) -> tuple[_Selection, Any, list[str]]:
         """The rules that apply (a site pack picked by `source` or by its fingerprints),
         their candidate lines, and a note on the site pack chosen."""
         chosen = self._selection(source, lang)
-        candidates, fingerprints, guests = scan(chosen.compiled, doc)
+        candidates, fingerprints, guests = scan(
+            chosen.compiled, doc, native=chosen.compiled.native is not None
+        )
         notes: list[str] = []
         if chosen.source is not None:
             notes.append(f"source pack {chosen.source.source} (from source {source!r})")

@@ -382,13 +382,17 @@ class NativeScanner:
         self._pattern_db = _pattern_database(patterns)
 
     def lines(self, text: str, count: int) -> dict[int, list[int]]:
+        return self.keys(text, count).grouped()  # type: ignore[no-any-return]
+
+    def keys(self, text: str, count: int) -> Any:
+        """The same candidates as `lines`, as the compiled engine reads them (a `Keys`)."""
         if self._pattern_db is not None:
             scratch = getattr(self._local, "scratch", None)
             if scratch is None:
                 scratch = self._local.scratch = self._hs.Scratch(self._pattern_db)
-            return self._prefilter.lines(text, count, self._pattern_db, scratch)  # type: ignore[no-any-return]
+            return self._prefilter.keys(text, count, self._pattern_db, scratch)
         hits = _pattern_hits(self._regexes, text) if self._regexes else None
-        return self._prefilter.lines(text, count, None, None, hits)  # type: ignore[no-any-return]
+        return self._prefilter.keys(text, count, None, None, hits)
 
 
 def _line_patterns(patterns: Sequence[tuple[str, int]]) -> list[tuple[Pattern, int]]:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from itertools import accumulate
 from typing import Any, Protocol
 
-from cleannews.compiler import CompiledRule, CompiledRules, speedups
+from cleannews.compiler import CompiledRule, CompiledRules, NativeScanner, speedups
 from cleannews.linetext import (
     CHARS_PER_WORD,
     is_blank,
@@ -89,14 +89,25 @@ new_document: Callable[[str], Any] = speedups.document if speedups is not None e
 
 
 def scan(
-    compiled: CompiledRules, doc: Lines
-) -> tuple[dict[int, list[int]], dict[str, int], dict[int, list[int]]]:
+    compiled: CompiledRules, doc: Lines, *, native: bool = False
+) -> tuple[Any, dict[str, int], dict[int, list[int]]]:
     """One pre-filter pass: candidate lines per rule index, how many distinct fingerprint
     lines of each source pack the text holds, and the candidate lines of the guest rules
-    (those of the site packs the fingerprints may pick; see CompiledRules.handover)."""
-    candidates = compiled.scanner.lines(doc.text, doc.count)
+    (those of the site packs the fingerprints may pick; see CompiledRules.handover).
+
+    The candidates are {rule index: lines}; with `native` (for compiled.native only), a
+    text with no fingerprint and no guest candidate (most texts) gets the compiled
+    pre-filter's `Keys` instead, which that engine reads with no Python list per rule."""
     found: dict[str, int] = {}
     guests: dict[int, list[int]] = {}
+    scanner = compiled.scanner
+    if native and isinstance(scanner, NativeScanner):
+        keys = scanner.keys(doc.text, doc.count)
+        if keys.within(len(compiled.rules)):
+            return keys, found, guests
+        candidates = keys.grouped()
+    else:
+        candidates = scanner.lines(doc.text, doc.count)
     # Owners come in ascending order: the first and the last tell whether most texts hold
     # any fingerprint or guest owner at all (without a loop over the owners).
     if candidates and next(iter(candidates)) < 0:
