@@ -25,6 +25,7 @@ from cleannews.compiler import (
 )
 from cleannews.engine import Document, find_removals
 from cleannews.linetext import normalize_line
+from cleannews.repair import _has_lead_slow
 from tests.corpus_cases import CORPUS, all_cases
 
 if speedups is None:
@@ -98,6 +99,16 @@ def test_same_scanned_bytes_mostly_ascii(text: str) -> None:
 def test_same_utf8_as_str_encode(text: str) -> None:
     """The UTF-8 Hyperscan scans is what str.encode gives (lone surrogates as "?")."""
     assert speedups.utf8_bytes(text) == text.encode("utf-8", "replace")
+
+
+MOJIBAKE_LEADS = st.sampled_from(["Ã", "Â", "â", "€", "â€", "Ð", "Ñ", "Å", "Ä", "Î", "Ø", "Ù", "é"])
+
+
+@given(st.lists(MOJIBAKE_LEADS | MOSTLY_ASCII | st.text(), max_size=8).map("".join))
+def test_same_mojibake_lead_check(text: str) -> None:
+    """The compiled lead check (ASCII skipped eight characters at a time, in strings of
+    every width) answers as the ten substring searches do."""
+    assert speedups.mojibake_lead(text) == _has_lead_slow(text)
 
 
 def _reference_scanner() -> HyperscanScanner:

@@ -2105,3 +2105,42 @@ cdef inline int _put_utf8(unsigned char* dest, Py_UCS4 c) noexcept:
     dest[2] = <unsigned char>(0x80 | ((u >> 6) & 0x3F))
     dest[3] = <unsigned char>(0x80 | (u & 0x3F))
     return 4
+
+
+# Characters below U+0100 that Latin-1/cp1252 shows for UTF-8 lead bytes and that open
+# mojibake on their own: Â Ã Ä Å Î Ð Ñ Ø Ù ("â" counts only before "€").
+cdef unsigned char _MOJIBAKE_LEAD[256]
+memset(_MOJIBAKE_LEAD, 0, 256)
+for _k in (0xC2, 0xC3, 0xC4, 0xC5, 0xCE, 0xD0, 0xD1, 0xD8, 0xD9):
+    _MOJIBAKE_LEAD[_k] = 1
+
+
+def mojibake_lead(str text):
+    """repair._has_lead in one pass: whether the text holds a mojibake lead (Ã, Â, Ð, Ñ,
+    Å, Ä, Î, Ø, Ù, or "â€"), ASCII skipped eight characters at a time."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void* data = PyUnicode_DATA(text)
+    if kind == PyUnicode_1BYTE_KIND:
+        return _has_mojibake_lead(<const Py_UCS1*>data, n)
+    if kind == PyUnicode_2BYTE_KIND:
+        return _has_mojibake_lead(<const Py_UCS2*>data, n)
+    return _has_mojibake_lead(<const Py_UCS4*>data, n)
+
+
+cdef bint _has_mojibake_lead(const _ucs* chars, Py_ssize_t n) noexcept:
+    cdef Py_ssize_t i = 0, k
+    cdef uint64_t block
+    cdef Py_UCS4 c
+    while i < n:
+        if i + 8 <= n and _ascii8(chars + i, &block):
+            i += 8
+            continue
+        for k in range(i, min(i + 8, n)):
+            c = chars[k]
+            if c < 0x100 and _MOJIBAKE_LEAD[c]:
+                return True
+            if c == 0xE2 and k + 1 < n and chars[k + 1] == 0x20AC:
+                return True
+        i += 8
+    return False
