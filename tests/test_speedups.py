@@ -101,6 +101,17 @@ def test_same_utf8_as_str_encode(text: str) -> None:
     assert speedups.utf8_bytes(text) == text.encode("utf-8", "replace")
 
 
+@given(
+    MOSTLY_ASCII | st.text() | st.sampled_from(CORPUS_LINES) | TRICKY,
+    st.lists(st.integers(1, 40), max_size=4).map(sorted),
+)
+def test_same_word_counts(line: str, caps: list[int]) -> None:
+    """The guards' word count (ASCII eight characters at a time, resumed where a lower cap
+    stopped) is line.split()'s, capped."""
+    words = len(line.split())
+    assert speedups.words_upto(line, caps) == [min(words, cap) for cap in caps]
+
+
 MOJIBAKE_LEADS = st.sampled_from(["Ã", "Â", "â", "€", "â€", "Ð", "Ñ", "Å", "Ä", "Î", "Ø", "Ù", "é"])
 
 

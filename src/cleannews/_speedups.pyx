@@ -156,19 +156,11 @@ cdef int _count_words(
     paragraph is not read to the end when only "more than N words?" is asked). *pos moves
     to where reading stopped: just past the first character of the cap-th word, or `end`.
     Reading resumes inside a word unless it starts at the line's start (n == 0)."""
-    cdef bint inside = n > 0
-    cdef Py_ssize_t k
-    for k in range(pos[0], end):
-        if Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k)):
-            inside = False
-        elif not inside:
-            inside = True
-            n += 1
-            if n >= cap:
-                pos[0] = k + 1
-                return n
-    pos[0] = end
-    return n
+    if kind == PyUnicode_1BYTE_KIND:
+        return _count_words_in(<const Py_UCS1*>data, pos, end, n, cap)
+    if kind == PyUnicode_2BYTE_KIND:
+        return _count_words_in(<const Py_UCS2*>data, pos, end, n, cap)
+    return _count_words_in(<const Py_UCS4*>data, pos, end, n, cap)
 
 
 cdef bint _spaces(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
@@ -1891,6 +1883,20 @@ def normalize_line(str line):
     return _normalize(line)
 
 
+def words_upto(str line, caps):
+    """min(len(line.split()), cap) for each cap in turn, as the engine's guards count them:
+    each count reads on from where the one before stopped (exposed for the parity tests)."""
+    cdef Py_ssize_t pos = 0
+    cdef int n = 0
+    out = []
+    for cap in caps:
+        if n < cap:
+            n = _count_words(PyUnicode_KIND(line), PyUnicode_DATA(line), &pos,
+                             PyUnicode_GET_LENGTH(line), n, cap)
+        out.append(min(n, cap))
+    return out
+
+
 cdef inline bint _zero_width(Py_UCS4 c) noexcept:
     return c in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0xAD)
 
@@ -2144,3 +2150,47 @@ cdef bint _has_mojibake_lead(const _ucs* chars, Py_ssize_t n) noexcept:
                 return True
         i += 8
     return False
+
+
+cdef int _count_words_in(
+    const _ucs* chars, Py_ssize_t* pos, Py_ssize_t end, int n, int cap
+) noexcept:
+    """_count_words for one string width: ASCII eight characters at a time (word starts
+    counted as bits) while the cap is not reached within the block, then one by one."""
+    cdef bint inside = n > 0
+    cdef Py_ssize_t k = pos[0], stop
+    cdef uint64_t block, spaces, starts, ones = 0x0101010101010101, tops = 0x8080808080808080
+    cdef int found
+    while k < end:
+        if PY_LITTLE_ENDIAN and k + 8 <= end and _ascii8(chars + k, &block):
+            spaces = _ascii_range(block, 0x09, 0x0E) | _ascii_range(block, 0x1C, 0x21)
+            # A word starts at a byte that is not a space after one that is (byte j - 1 is
+            # the lower byte); the block's first byte looks at `inside`.
+            starts = ~spaces & ((spaces << 8) | (0 if inside else 0x80)) & tops
+            found = <int>(((starts >> 7) * ones) >> 56)
+            if n + found < cap:
+                n += found
+                inside = (spaces >> 63) == 0
+                k += 8
+                continue
+        # A wider character, the line's last few, or the cap-th word: one by one.
+        stop = min(k + 8, end)
+        while k < stop:
+            if Py_UNICODE_ISSPACE(chars[k]):
+                inside = False
+            elif not inside:
+                inside = True
+                n += 1
+                if n >= cap:
+                    pos[0] = k + 1
+                    return n
+            k += 1
+    pos[0] = end
+    return n
+
+
+cdef inline uint64_t _ascii_range(uint64_t block, unsigned char low, unsigned char high) noexcept:
+    """0x80 in each byte of an all-ASCII `block` from `low` up to `high` (exclusive), as
+    _ascii_lower tests "A" to "Z": one of the two sums sets the top bit, and neither carries."""
+    cdef uint64_t ones = 0x0101010101010101
+    return ((block + ones * (0x80 - low)) ^ (block + ones * (0x80 - high))) & (ones * 0x80)
