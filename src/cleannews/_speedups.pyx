@@ -23,6 +23,8 @@ from libc.string cimport memchr, memcmp, memcpy, memset
 
 import re
 import sys
+
+import regex
 from operator import itemgetter
 
 from cleannews import linetext as _linetext
@@ -803,9 +805,7 @@ cdef class NativeEngine:
         verifier = self.verifiers[index]
         if verifier is _UNSET:
             verifier = self.compiled[index].verifier
-            self.info[index].regex_module = verifier is not None and not isinstance(
-                verifier, re.Pattern
-            )
+            self.info[index].regex_module = isinstance(verifier, regex.Pattern)
             self.verifiers[index] = verifier
         return verifier
 
