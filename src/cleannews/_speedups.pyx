@@ -810,13 +810,15 @@ cdef class NativeEngine:
         return verifier
 
     cdef int _apply_span(self, _Doc doc, int index, Py_ssize_t i, str line) except -1:
+        """The rule's matches on line i that overlap none of the spans other rules took
+        there (one finditer's matches come in order and never overlap one another)."""
         cdef Py_ssize_t start, end
-        cdef bint added = False
         verifier = self._verifier(index)
         if verifier is None:
             return 0
-        cdef list spans = doc.spans.get(i)
-        cdef bint in_order = spans is None  # one finditer's matches come in order
+        cdef list prior = doc.spans.get(i)
+        cdef list added = []
+        cdef _SpanIndex taken = _SpanIndex(prior) if prior is not None else None
         matches = (
             verifier.finditer(line, None, None, False, False)
             if self.info[index].regex_module
@@ -824,14 +826,14 @@ cdef class NativeEngine:
         )
         for m in matches:
             start, end = m.span()
-            if end > start and (spans is None or _clear_of(spans, start, end)):
-                if spans is None:
-                    spans = doc.spans[i] = []
-                spans.append((start, end, index))
-                added = True
+            if end > start and (taken is None or taken.clear_of(start, end)):
+                added.append((start, end, index))
         if not added:
             return 0  # the line's spans are as they were, and it was not blank outside them
-        if not in_order:
+        if prior is None:
+            spans = doc.spans[i] = added
+        else:
+            spans = doc.spans[i] = prior + added
             spans.sort(key=_first)
         if doc.blank_outside(i, spans):
             doc.delete(i, (<tuple>spans[0])[2])
@@ -1133,13 +1135,41 @@ cdef bint _ascending(object numbers) except -1:
     return True
 
 
-cdef bint _clear_of(list spans, Py_ssize_t start, Py_ssize_t end):
-    """Whether [start, end) overlaps none of `spans` ((start, end, rule) triples)."""
-    cdef Py_ssize_t s, e
-    for s, e, _ in spans:
-        if not (end <= s or start >= e):
-            return False
-    return True
+@cython.final
+cdef class _SpanIndex:
+    """A line's spans ((start, end, rule) triples, sorted and disjoint, so their ends are
+    sorted too) as C arrays: whether a range overlaps one is a bisection, not a walk (a
+    long line with many spans of several rules stays linear)."""
+
+    cdef Py_ssize_t* starts
+    cdef Py_ssize_t* ends
+    cdef Py_ssize_t n
+
+    def __cinit__(self, list spans):
+        cdef Py_ssize_t k = 0
+        self.n = len(spans)
+        self.starts = <Py_ssize_t*>PyMem_Malloc(max(self.n, 1) * 2 * sizeof(Py_ssize_t))
+        if self.starts == NULL:
+            raise MemoryError()
+        self.ends = self.starts + max(self.n, 1)
+        for s, e, _ in spans:
+            self.starts[k], self.ends[k] = s, e
+            k += 1
+
+    def __dealloc__(self):
+        PyMem_Free(self.starts)
+
+    cdef bint clear_of(self, Py_ssize_t start, Py_ssize_t end) noexcept:
+        """Whether [start, end) overlaps none of the spans: the first span that ends after
+        `start` must start at `end` or later."""
+        cdef Py_ssize_t lo = 0, hi = self.n, mid
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.ends[mid] <= start:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo == self.n or self.starts[lo] >= end
 
 
 cdef tuple _take_space(str line, Py_ssize_t start, Py_ssize_t end):

@@ -11,6 +11,7 @@ text (zones), and the lines next to a deletion; it never walks every line of a t
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 from itertools import accumulate
 from typing import Any, Protocol
@@ -332,10 +333,16 @@ def _apply_span(doc: Document, compiled: CompiledRule, i: int, line: str) -> Non
     found = [(m.start(), m.end()) for m in compiled.verifier.finditer(line) if m.end() > m.start()]
     if not found:
         return
-    spans = doc.spans.setdefault(i, [])
-    for start, end in found:
-        if all(end <= s or start >= e for s, e, _ in spans):
-            spans.append((start, end, compiled))
+    # Other rules' spans here are sorted and disjoint, so their ends are sorted too: a match
+    # overlaps one only if the first that ends after its start begins before its end (one
+    # finditer's matches never overlap one another).
+    prior = doc.spans.get(i, [])
+    ends = [e for _, e, _ in prior]
+    spans = doc.spans[i] = prior + [
+        (start, end, compiled)
+        for start, end in found
+        if (k := bisect_right(ends, start)) == len(prior) or prior[k][0] >= end
+    ]
     spans.sort(key=lambda s: s[0])
     rest, pos = [], 0
     for start, end, _ in spans:
