@@ -23,6 +23,7 @@ from libc.string cimport memchr, memcmp, memcpy, memset
 
 import re
 import sys
+from collections import Counter
 
 import regex
 from operator import itemgetter
@@ -734,8 +735,9 @@ cdef class NativeEngine:
         cdef Py_ssize_t i, j, k, kept = 0
         if r.min_repeats > 1:
             keys = [_normalize(doc.content(lines[k])) for k in range(n)]
+            counts = Counter(keys)  # one pass: keys.count per line was quadratic
             for k in range(n):
-                if keys.count(keys[k]) >= r.min_repeats:
+                if counts[keys[k]] >= r.min_repeats:
                     lines[kept] = lines[k]
                     kept += 1
             n = kept

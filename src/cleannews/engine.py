@@ -12,6 +12,7 @@ text (zones), and the lines next to a deletion; it never walks every line of a t
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Callable
 from itertools import accumulate
 from typing import Any, Protocol
@@ -256,8 +257,9 @@ def _apply(doc: Document, compiled: CompiledRule, lines: list[int] | range) -> N
     rule = compiled.rule
     if rule.min_repeats > 1:
         keys = [normalize_line(doc.content(i)) for i in lines]
+        counts = Counter(keys)  # one pass: keys.count per line was quadratic
         lines = [
-            i for i, key in zip(lines, keys, strict=True) if keys.count(key) >= rule.min_repeats
+            i for i, key in zip(lines, keys, strict=True) if counts[key] >= rule.min_repeats
         ]
     max_chars = rule.max_words * CHARS_PER_WORD
     raw_lines, deleted, is_span = doc.lines, doc.deleted, rule.scope == "span"
