@@ -1255,15 +1255,48 @@ cdef extern from *:
         return 0;
     }
 
-    /* The line of the byte at `last`: the breaks before it, less the one the scan form
-       opens with. */
-    static Py_ssize_t cn_line_of(const cn_lines* lines, Py_ssize_t last) {
+    /* The line breaks of data[:limit], into `local` (room for CN_LOCAL_BREAKS) or, past
+       that, a block of their own that cn_lines_free frees; -1 when out of memory. */
+    #define CN_LOCAL_BREAKS 256
+    static int cn_lines_gather(cn_lines* lines, const unsigned char* data, Py_ssize_t limit,
+                               Py_ssize_t* local) {
+        Py_ssize_t cap = CN_LOCAL_BREAKS, pos = 0;
+        const unsigned char* hit;
+        lines->breaks = local;
+        lines->n = 0;
+        while (pos < limit && (hit = (const unsigned char*)memchr(data + pos, 10, limit - pos))) {
+            if (lines->n == cap) {
+                Py_ssize_t* grown = (Py_ssize_t*)PyMem_Malloc(2 * cap * sizeof(Py_ssize_t));
+                if (grown == NULL) return -1;
+                memcpy(grown, lines->breaks, cap * sizeof(Py_ssize_t));
+                if (lines->breaks != local) PyMem_Free(lines->breaks);
+                lines->breaks = grown;
+                cap *= 2;
+            }
+            lines->breaks[lines->n++] = hit - data;
+            pos = hit - data + 1;
+        }
+        return 0;
+    }
+
+    static void cn_lines_free(cn_lines* lines, Py_ssize_t* local) {
+        if (lines->breaks != local) PyMem_Free(lines->breaks);
+    }
+
+    /* How many line breaks come before offset `pos`. */
+    static Py_ssize_t cn_breaks_before(const cn_lines* lines, Py_ssize_t pos) {
         Py_ssize_t lo = 0, hi = lines->n, mid;
         while (lo < hi) {
             mid = (lo + hi) / 2;
-            if (lines->breaks[mid] < last) lo = mid + 1; else hi = mid;
+            if (lines->breaks[mid] < pos) lo = mid + 1; else hi = mid;
         }
-        return lo - 1;
+        return lo;
+    }
+
+    /* The line of the byte at `last`: the breaks before it, less the one the scan form
+       opens with. */
+    static Py_ssize_t cn_line_of(const cn_lines* lines, Py_ssize_t last) {
+        return cn_breaks_before(lines, last) - 1;
     }
 
     /* Note literal i if it occurs at `start`. */
@@ -1370,33 +1403,27 @@ cdef extern from *:
         return 0;
     }
 
-    /* Every window that starts in [p, p + CN_STRIDE): pairs and four-byte windows at each
-       position, the spaced eight-byte window at p. */
-    static int cn_block(const cn_literals* lits, const unsigned char* data, Py_ssize_t n,
-                        Py_ssize_t p, const cn_lines* lines, cn_keys* keys) {
-        const cn_table* pairs = &lits->tables[CN_PAIRS];
-        const cn_table* by4 = &lits->tables[CN_BY4];
-        const cn_table* by8 = &lits->tables[CN_SPACED8];
-        Py_ssize_t q;
+    /* The `passed` mask of cn_passed for the block at p, each window tested only where the
+       text holds it: the blocks the fast loop of cn_scan leaves, near the end. */
+    static unsigned cn_mask_at(const cn_literals* lits, const unsigned char* data,
+                               Py_ssize_t n, Py_ssize_t p) {
+        unsigned passed = 0;
         uint64_t w8;
-        uint32_t w4, pair;
-        for (q = p; q < p + CN_STRIDE && q + 2 <= n; q++) {
-            pair = data[q] | (uint32_t)data[q + 1] << 8;
-            if (cn_pair_in(pairs->bitmap, pair)
-                    && cn_probe(lits, pairs, pair, data, n, q, lines, keys) < 0)
-                return -1;
-            if (q + 4 > n)
-                continue;
-            memcpy(&w4, data + q, 4);
-            if (cn_bit_set(by4, cn_mix(w4)) && cn_probe(lits, by4, w4, data, n, q, lines, keys) < 0)
-                return -1;
+        uint32_t w4;
+        int k;
+        for (k = 0; k < CN_STRIDE && p + k + 2 <= n; k++) {
+            passed |= cn_pair_in(lits->tables[CN_PAIRS].bitmap,
+                                 data[p + k] | (uint32_t)data[p + k + 1] << 8) << k;
+            if (p + k + 4 <= n) {
+                memcpy(&w4, data + p + k, 4);
+                passed |= (unsigned)cn_bit_set(&lits->tables[CN_BY4], cn_mix(w4)) << (4 + k);
+            }
         }
         if (p + 8 <= n) {
             memcpy(&w8, data + p, 8);
-            if (cn_bit_set(by8, cn_mix(w8)) && cn_probe(lits, by8, w8, data, n, p, lines, keys) < 0)
-                return -1;
+            passed |= (unsigned)cn_bit_set(&lits->tables[CN_SPACED8], cn_mix(w8)) << 8;
         }
-        return 0;
+        return passed;
     }
 
     static int cn_scan(const cn_literals* lits, const unsigned char* data, Py_ssize_t n,
@@ -1435,7 +1462,7 @@ cdef extern from *:
                 return -1;
         }
         for (; p < n; p += CN_STRIDE)
-            if (cn_block(lits, data, n, p, lines, keys) < 0)
+            if (cn_passed(lits, data, n, p, cn_mask_at(lits, data, n, p), lines, keys) < 0)
                 return -1;
         return 0;
     }
@@ -1444,31 +1471,13 @@ cdef extern from *:
        the lines below `count`. */
     static int cn_find(const cn_literals* lits, const unsigned char* data, Py_ssize_t n,
                        Py_ssize_t count, cn_keys* keys) {
-        Py_ssize_t local[256];
-        Py_ssize_t cap = 256, pos = 0;
-        const unsigned char* hit;
-        int status;
+        Py_ssize_t local[CN_LOCAL_BREAKS];
+        int status = -1;
         cn_lines lines;
-        lines.breaks = local;
-        lines.n = 0;
         lines.count = count;
-        while (pos < n && (hit = (const unsigned char*)memchr(data + pos, 10, n - pos)) != NULL) {
-            if (lines.n == cap) {
-                Py_ssize_t* grown = (Py_ssize_t*)PyMem_Malloc(2 * cap * sizeof(Py_ssize_t));
-                if (grown == NULL) {
-                    if (lines.breaks != local) PyMem_Free(lines.breaks);
-                    return -1;
-                }
-                memcpy(grown, lines.breaks, cap * sizeof(Py_ssize_t));
-                if (lines.breaks != local) PyMem_Free(lines.breaks);
-                lines.breaks = grown;
-                cap *= 2;
-            }
-            lines.breaks[lines.n++] = hit - data;
-            pos = hit - data + 1;
-        }
-        status = cn_scan(lits, data, n, &lines, keys);
-        if (lines.breaks != local) PyMem_Free(lines.breaks);
+        if (cn_lines_gather(&lines, data, n, local) == 0)
+            status = cn_scan(lits, data, n, &lines, keys);
+        cn_lines_free(&lines, local);
         return status;
     }
 
@@ -1500,6 +1509,15 @@ cdef extern from *:
     int64_t CN_OWNER_BIAS
     int CN_PAIRS, CN_BY4, CN_SPACED8, CN_BREAK4, CN_BREAK8, CN_TABLES
     int cn_push(cn_keys* keys, int owner, Py_ssize_t line)
+    ctypedef struct cn_lines:
+        Py_ssize_t* breaks
+        Py_ssize_t n
+        Py_ssize_t count
+    enum: CN_LOCAL_BREAKS
+    int cn_lines_gather(cn_lines* lines, const unsigned char* data, Py_ssize_t limit,
+                        Py_ssize_t* local)
+    void cn_lines_free(cn_lines* lines, Py_ssize_t* local)
+    Py_ssize_t cn_breaks_before(const cn_lines* lines, Py_ssize_t pos)
     int cn_find(const cn_literals* lits, const unsigned char* data, Py_ssize_t n,
                 Py_ssize_t count, cn_keys* keys)
     uint64_t cn_slot(uint64_t window, uint64_t mask)
@@ -1823,41 +1841,25 @@ cdef class Prefilter:
     ) except -1:
         """Each match on the line of its last byte (found by bisecting the line breaks, read
         only as far as the last match)."""
-        cdef const unsigned char* data = encoded
-        cdef const unsigned char* found
-        cdef Py_ssize_t size = len(encoded), m, lo, hi, mid, newlines = 0, limit = 0, pos = 0
-        cdef Py_ssize_t* breaks
+        cdef Py_ssize_t m, line, limit = 0
+        cdef Py_ssize_t local[CN_LOCAL_BREAKS]
+        cdef cn_lines lines
         if matches.n == 0:
             return 0
         for m in range(matches.n):
             limit = max(limit, <Py_ssize_t>matches.ends[m])
-        limit = min(limit, size)
-        # No more breaks before the last match than lines in the text.
-        breaks = <Py_ssize_t*>PyMem_Malloc((count + 1) * sizeof(Py_ssize_t))
-        if breaks == NULL:
-            raise MemoryError()
-        while pos < limit and newlines <= count:
-            found = <const unsigned char*>memchr(data + pos, 10, limit - pos)
-            if found == NULL:
-                break
-            breaks[newlines] = found - data
-            newlines += 1
-            pos = found - data + 1
+        lines.count = count
         try:
+            if cn_lines_gather(&lines, encoded, min(limit, len(encoded)), local) < 0:
+                raise MemoryError()
             for m in range(matches.n):
                 if matches.ends[m] == 0 or matches.ids[m] >= <unsigned int>self.n_patterns:
                     continue
-                lo, hi = 0, newlines
-                while lo < hi:
-                    mid = (lo + hi) // 2
-                    if breaks[mid] < <Py_ssize_t>matches.ends[m] - 1:
-                        lo = mid + 1
-                    else:
-                        hi = mid
-                if lo < count:
-                    keys.push(self.pattern_owners[matches.ids[m]], lo)
+                line = cn_breaks_before(&lines, <Py_ssize_t>matches.ends[m] - 1)
+                if line < count:
+                    keys.push(self.pattern_owners[matches.ids[m]], line)
         finally:
-            PyMem_Free(breaks)
+            cn_lines_free(&lines, local)
         return 0
 
 
