@@ -1918,17 +1918,13 @@ def normalize_line(str line):
 
 
 def words_upto(str line, caps):
-    """min(len(line.split()), cap) for each cap in turn, as the engine's guards count them:
-    each count reads on from where the one before stopped (exposed for the parity tests)."""
-    cdef Py_ssize_t pos = 0
-    cdef int n = 0
-    out = []
-    for cap in caps:
-        if n < cap:
-            n = _count_words(PyUnicode_KIND(line), PyUnicode_DATA(line), &pos,
-                             PyUnicode_GET_LENGTH(line), n, cap)
-        out.append(min(n, cap))
-    return out
+    """min(len(line.split()), cap) for each cap in turn, as the engine's guards count a
+    line's words, each count reading on from where the one before stopped (exposed for the
+    parity tests; `line` holds no line break)."""
+    if "\n" in line:
+        raise ValueError("one line, without a line break")
+    cdef _Doc doc = _document(line)
+    return [doc.words_upto(0, cap) for cap in caps]
 
 
 cdef inline bint _zero_width(Py_UCS4 c) noexcept:

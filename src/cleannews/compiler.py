@@ -26,12 +26,6 @@ from typing import Any, AnyStr, Protocol
 import regex
 
 from cleannews.linetext import normalize_line
-
-try:  # `re`'s own case tables (CPython 3.11 and later), to group prefix phrases by letter
-    from _sre import unicode_tolower as _re_lower
-    from re._casefix import _EXTRA_CASES  # what `re` adds to a letter's lower case
-except ImportError:  # elsewhere the phrases keep their listed order: same matches, slower
-    _re_lower = None
 from cleannews.model import Rule
 
 try:
@@ -42,6 +36,12 @@ except ImportError:  # not built (no C compiler at install time): the pure-Pytho
     speedups = None
 
 ENGINE = "compiled" if speedups is not None else "pure-Python"
+
+try:  # `re`'s own case tables (CPython 3.11 and later), to group prefix phrases by letter
+    from _sre import unicode_tolower as _re_lower
+    from re._casefix import _EXTRA_CASES  # what `re` adds to a letter's lower case
+except ImportError:  # elsewhere the phrases keep their listed order: same matches, slower
+    _re_lower = None
 
 Pattern = Any  # a compiled `re` or `regex` pattern: both have search/finditer
 
