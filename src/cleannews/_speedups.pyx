@@ -672,29 +672,22 @@ cdef class NativeEngine:
         """_walk_dict over the settled keys: the lines of a rule that may fire anywhere go
         from the key array to the rule with no Python list."""
         cdef list beside = None
-        cdef int64_t* packed
         cdef int64_t* lines
         cdef Py_ssize_t first = 0, m, k
         cdef int index
         keys.settle()
-        packed = keys.c.keys
         while first < keys.c.n:
             index = keys.owner_at(first)
             if not 0 <= index < self.n:
                 raise ValueError(f"candidate owner {index} is not a rule of this engine")
-            m = first + 1
-            while m < keys.c.n and packed[m] >> 32 == packed[first] >> 32:
-                m += 1
+            m = keys.run_end(first)
             if self._at_once(index):
                 lines = doc.room(m - first)
                 for k in range(first, m):
-                    lines[k - first] = packed[k] & LOW_32_BITS
+                    lines[k - first] = keys.line_at(k)
                 self._apply(doc, index, lines, m - first)
             else:
-                beside = self._defer(
-                    index, [<Py_ssize_t>(packed[k] & LOW_32_BITS) for k in range(first, m)],
-                    zoned, beside,
-                )
+                beside = self._defer(index, keys.lines_of(first, m), zoned, beside)
             first = m
         return beside
 
@@ -1569,28 +1562,36 @@ cdef class Keys:
         self.settle()
         return self.c.n == 0 or (self.owner_at(0) >= 0 and self.owner_at(self.c.n - 1) < size)
 
+    cdef inline Py_ssize_t run_end(self, Py_ssize_t first) noexcept:
+        """Where the run of keys of the owner at `first` ends (settled keys)."""
+        cdef Py_ssize_t m = first + 1
+        while m < self.c.n and self.c.keys[m] >> 32 == self.c.keys[first] >> 32:
+            m += 1
+        return m
+
+    cdef inline int64_t line_at(self, Py_ssize_t k) noexcept:
+        return self.c.keys[k] & LOW_32_BITS
+
+    cdef list lines_of(self, Py_ssize_t first, Py_ssize_t end):
+        """The lines of keys[first:end] as a list, made at its size and filled in place."""
+        cdef list lines = PyList_New(end - first)
+        cdef object line  # not inferred as a C int: Py_INCREF and PyList_SET_ITEM need one object
+        cdef Py_ssize_t k
+        for k in range(first, end):
+            line = <Py_ssize_t>self.line_at(k)
+            Py_INCREF(line)
+            PyList_SET_ITEM(lines, k - first, line)
+        return lines
+
     cpdef dict grouped(self):
         """{owner: sorted distinct lines}, owners in ascending order."""
         cdef dict out = {}
-        cdef list lines
-        cdef object line  # not inferred as a C int: Py_INCREF and PyList_SET_ITEM need one object
-        cdef int64_t* keys = self.c.keys
-        cdef Py_ssize_t m, n, first, k
+        cdef Py_ssize_t first = 0, end
         self.settle()
-        n = self.c.n
-        first = 0
-        while first < n:
-            m = first + 1
-            while m < n and (keys[m] >> 32) == (keys[first] >> 32):
-                m += 1
-            # Made at its size, filled in place (no append per line).
-            lines = PyList_New(m - first)
-            for k in range(first, m):
-                line = <Py_ssize_t>(keys[k] & LOW_32_BITS)
-                Py_INCREF(line)
-                PyList_SET_ITEM(lines, k - first, line)
-            out[<int>((keys[first] >> 32) - OWNER_BIAS)] = lines
-            first = m
+        while first < self.c.n:
+            end = self.run_end(first)
+            out[self.owner_at(first)] = self.lines_of(first, end)
+            first = end
         return out
 
 
