@@ -2079,11 +2079,9 @@ cdef inline uint64_t _bytes_equal(uint64_t block, unsigned char b) noexcept:
 
 
 cdef inline uint64_t _ascii_lower(uint64_t block) noexcept:
-    """An all-ASCII `block` lower-cased: 0x20 added to each byte from "A" to "Z" (a byte has
-    the top bit set by exactly one of the sums, and neither carries)."""
-    cdef uint64_t ones = 0x0101010101010101
-    cdef uint64_t upper = ((block + ones * (0x80 - 0x41)) ^ (block + ones * (0x80 - 0x5B)))
-    return block | ((upper & (ones * 0x80)) >> 2)
+    """An all-ASCII `block` lower-cased: 0x20 (the top bit, shifted) added to each byte from
+    "A" to "Z"."""
+    return block | (_ascii_range(block, 0x41, 0x5B) >> 2)
 
 
 cdef inline Py_ssize_t _fold_span(
@@ -2221,7 +2219,7 @@ cdef int _count_words_in(
 
 
 cdef inline uint64_t _ascii_range(uint64_t block, unsigned char low, unsigned char high) noexcept:
-    """0x80 in each byte of an all-ASCII `block` from `low` up to `high` (exclusive), as
-    _ascii_lower tests "A" to "Z": one of the two sums sets the top bit, and neither carries."""
+    """0x80 in each byte of an all-ASCII `block` from `low` up to `high` (exclusive): a byte
+    has the top bit set by exactly one of the two sums, and neither carries."""
     cdef uint64_t ones = 0x0101010101010101
     return ((block + ones * (0x80 - low)) ^ (block + ones * (0x80 - high))) & (ones * 0x80)
