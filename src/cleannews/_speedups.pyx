@@ -871,20 +871,33 @@ cdef class NativeEngine:
 
     cdef int _apply_beside_rules(self, _Doc doc, list candidates) except -1:
         """`candidates`: per beside rule (by beside_k), its candidate lines or None; None
-        when there are none at all."""
-        cdef bint changed = True, near
-        cdef Py_ssize_t i, t, count = doc.count, n_tried = 0, n_beside = len(self.beside_rules)
+        when there are none at all.
+
+        Rounds as engine._apply_beside_rules has them, but the lines next to a removal are
+        carried from round to round (a line stays next to a removal while it lives) with
+        the neighbours of the round's removals added, instead of found afresh: a chain of
+        N lines each removable only next to the last costs N short rounds, not N passes
+        over the whole text."""
+        cdef bint changed = True, near, rescan
+        cdef Py_ssize_t i, t, m, count = doc.count, n_tried = 0, n_beside = len(self.beside_rules)
+        cdef Py_ssize_t n_marked, n_fresh, taken_before
         cdef int index, before, after, k
         cdef int64_t line
         cdef RInfo* r
         cdef unsigned char* ok
         cdef unsigned char* row
-        # The beside rules tried, and per rule the lines it may take ([t * count + i]): where
-        # it has a pre-filter, only its candidate lines; a rule whose pre-filter found none
-        # is not tried at all. Then the lines next to a removal, per round.
-        cdef int* tried = <int*>PyMem_Malloc(n_beside * sizeof(int) + (n_beside + 1) * count)
-        if tried == NULL:
+        # Lines next to a removal (ascending), lines the round removed, room for the carry;
+        # then the beside rules tried, per rule the lines it may take ([t * count + i]):
+        # where it has a pre-filter, only its candidate lines (a rule whose pre-filter found
+        # none is not tried at all), and the lines next to a removal as flags.
+        cdef int64_t* marked = <int64_t*>PyMem_Malloc(
+            4 * count * sizeof(int64_t) + n_beside * sizeof(int) + (n_beside + 1) * count
+        )
+        if marked == NULL:
             raise MemoryError()
+        cdef int64_t* fresh = marked + count
+        cdef int64_t* room = fresh + count
+        cdef int* tried = <int*>(room + 2 * count)
         cdef unsigned char* allowed = <unsigned char*>(tried + n_beside)
         cdef unsigned char* beside = allowed + n_beside * count
         try:
@@ -903,12 +916,12 @@ cdef class NativeEngine:
                             row[i] = 1
                 tried[n_tried] = k
                 n_tried += 1
+            n_marked = _Marks.afresh(doc, beside, marked)
             while changed and n_tried:
-                changed = False
-                self._mark_next_to_removals(doc, beside)
-                for i in range(count):
-                    if not beside[i]:
-                        continue
+                changed = rescan = False
+                n_fresh = 0
+                for m in range(n_marked):
+                    i = marked[m]
                     before = doc.removed_neighbour(i, -1)
                     after = doc.removed_neighbour(i, 1)
                     for t in range(n_tried):
@@ -926,26 +939,22 @@ cdef class NativeEngine:
                             near = (before >= 0 and ok[before]) or (after >= 0 and ok[after])
                         if near:
                             line = i
+                            taken_before = doc.n_deleted
                             self._apply(doc, index, &line, 1)
                             changed = changed or not doc.alive(i)
+                            if doc.n_deleted == taken_before + 1 and not doc.alive(i):
+                                fresh[n_fresh] = i
+                                n_fresh += 1
+                            elif doc.n_deleted != taken_before:
+                                rescan = True  # a block, head or tail: more than its line
+                if rescan:
+                    n_marked = _Marks.afresh(doc, beside, marked)
+                elif n_fresh:
+                    n_marked = _Marks.carried(doc, beside, marked, n_marked, fresh, n_fresh, room)
         finally:
-            PyMem_Free(tried)
+            PyMem_Free(marked)
         return 0
 
-    cdef void _mark_next_to_removals(self, _Doc doc, unsigned char* out) noexcept:
-        """out[i] = whether line i is live, not blank, and its nearest non-blank neighbour
-        was removed."""
-        cdef Py_ssize_t i, j
-        memset(out, 0, doc.count)
-        for i in range(doc.count):
-            if doc.alive(i):
-                continue
-            j = doc.non_blank_neighbour(i, -1)
-            if j >= 0 and doc.alive(j):
-                out[j] = 1
-            j = doc.non_blank_neighbour(i, 1)
-            if j >= 0 and doc.alive(j):
-                out[j] = 1
 
     # -- the document guard and the whitespace around removals
 
@@ -1069,6 +1078,74 @@ cdef class NativeEngine:
         while k <= last and doc.owner[k] < 0:
             k += 1
         return doc.owner[k]
+
+
+@cython.final
+cdef class _Marks:
+    """The lines next to a removal, for the beside rules' rounds: live, not blank, and the
+    nearest line that way that is removed or not blank was removed. As flags (`flags[i]`)
+    and as an ascending list."""
+
+    @staticmethod
+    cdef Py_ssize_t afresh(_Doc doc, unsigned char* flags, int64_t* out) noexcept:
+        """Found from every removal; returns how many (in out[:n])."""
+        cdef Py_ssize_t i, n = 0
+        memset(flags, 0, doc.count)
+        for i in range(doc.count):
+            if not doc.alive(i):
+                _Marks._neighbours(doc, i, flags)
+        for i in range(doc.count):
+            if flags[i]:
+                out[n] = i
+                n += 1
+        return n
+
+    @staticmethod
+    cdef Py_ssize_t carried(
+        _Doc doc, unsigned char* flags, int64_t* marked, Py_ssize_t n_marked,
+        const int64_t* removed, Py_ssize_t n_removed, int64_t* room
+    ) noexcept:
+        """The marks after a round that removed just the lines `removed` (each one marked
+        line): the marked lines that live on (a line stays next to a removal while it
+        lives: a removed line between it and the removal keeps it so) and the new ones
+        next to `removed`, as `afresh` would find them. `room`: space for 2 * count."""
+        cdef Py_ssize_t f, n_new = 0, n_out = 0, a = 0, b = 0
+        cdef int64_t j
+        cdef int64_t* added = room
+        cdef int64_t* merged = room + doc.count
+        for f in range(n_removed):
+            flags[removed[f]] = 0
+        for f in range(n_removed):
+            n_new += _Marks._neighbours(doc, removed[f], flags, added + n_new)
+        _sort_keys(added, n_new)
+        while a < n_marked or b < n_new:
+            if b >= n_new or (a < n_marked and marked[a] < added[b]):
+                j = marked[a]
+                a += 1
+            else:
+                j = added[b]
+                b += 1
+            if doc.alive(j):
+                merged[n_out] = j
+                n_out += 1
+        memcpy(marked, merged, n_out * sizeof(int64_t))
+        return n_out
+
+    @staticmethod
+    cdef int _neighbours(_Doc doc, Py_ssize_t removed, unsigned char* flags,
+                         int64_t* added=NULL) noexcept:
+        """Flag the lines next to the removed line `removed` that are not flagged yet;
+        with `added`, also list them there. Returns how many were listed."""
+        cdef Py_ssize_t j
+        cdef int step, n = 0
+        for step in (-1, 1):
+            j = doc.non_blank_neighbour(removed, step)
+            if j >= 0 and doc.alive(j) and not flags[j]:
+                flags[j] = 1
+                if added != NULL:
+                    added[n] = j
+                    n += 1
+        return n
 
 
 cdef struct Cut:

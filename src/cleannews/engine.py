@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from itertools import accumulate
 from typing import Any, Protocol
 
@@ -179,7 +179,11 @@ def _apply_beside_rules(
     """Rules for lines that are noise only in company: a bare author name under a removed
     byline, a stray label inside a stack of removed ones. Tried only on the lines next to a
     removal (and, for a rule with triggers, only where they hit), until nothing more
-    changes, so one run is as good as two."""
+    changes, so one run is as good as two.
+
+    The lines next to a removal are carried from round to round (a line stays next to a
+    removal while it lives) with the neighbours of the round's removals added, so a chain
+    of N lines each removable only next to the last costs N short rounds, not N passes."""
     # A rule whose pre-filter found no line is not tried at all.
     rules = tuple(r for r in rules if not _has_prefilter(r.rule) or r.index in candidates)
     if not rules:
@@ -187,10 +191,12 @@ def _apply_beside_rules(
     allowed = {
         r.index: set(candidates[r.index]) if _has_prefilter(r.rule) else None for r in rules
     }
+    marked = _next_to(doc, doc.deleted)
     changed = True
     while changed:
-        changed = False
-        for i in _next_to_removals(doc):
+        changed = rescan = False
+        removed: list[int] = []
+        for i in sorted(marked):
             before, after = _removed_neighbour(doc, i, -1), _removed_neighbour(doc, i, 1)
             for compiled in rules:
                 if i in doc.deleted:
@@ -204,25 +210,35 @@ def _apply_beside_rules(
                     after is not None and after.startswith(prefixes),
                 )
                 if all(near) if compiled.rule.beside_both else any(near):
+                    taken = len(doc.deleted)
                     _apply(doc, compiled, [i])
                     changed = changed or i in doc.deleted
+                    if len(doc.deleted) == taken + 1 and i in doc.deleted:
+                        removed.append(i)
+                    elif len(doc.deleted) != taken:
+                        rescan = True  # a block, head or tail: more than its line
+        if rescan:
+            marked = _next_to(doc, doc.deleted)
+        else:
+            marked = {i for i in marked if i not in doc.deleted} | _next_to(doc, removed)
 
 
 def _has_prefilter(rule: Rule) -> bool:
     return bool(rule.phrases or rule.triggers or rule.trigger_pattern)
 
 
-def _next_to_removals(doc: Document) -> list[int]:
-    """Live, non-blank lines whose nearest non-blank neighbour was removed."""
+def _next_to(doc: Document, removed: Iterable[int]) -> set[int]:
+    """Live, non-blank lines whose nearest line that is removed or not blank, one way, is
+    one of `removed`."""
     out: set[int] = set()
-    for i in doc.deleted:
+    for i in removed:
         for step in (-1, 1):
             j = i + step
             while 0 <= j < doc.count and j not in doc.deleted and is_blank(doc.lines[j]):
                 j += step
             if 0 <= j < doc.count and j not in doc.deleted:
                 out.add(j)
-    return sorted(out)
+    return out
 
 
 def _removed_neighbour(doc: Document, i: int, step: int) -> str | None:
