@@ -525,6 +525,10 @@ def document(str text):
 
 # ---------------------------------------------------------------- the rules
 
+cdef enum:
+    BESIDE_LOCAL_LINES = 128  # lines whose beside-rule marks fit on the stack
+
+
 @cython.final
 cdef class NativeEngine:
     """Compiled rules laid out for the C hot path; one per CompiledRules, shared by threads
@@ -890,14 +894,18 @@ cdef class NativeEngine:
         # then the beside rules tried, per rule the lines it may take ([t * count + i]):
         # where it has a pre-filter, only its candidate lines (a rule whose pre-filter found
         # none is not tried at all), and the lines next to a removal as flags.
-        cdef int64_t* marked = <int64_t*>PyMem_Malloc(
-            4 * count * sizeof(int64_t) + n_beside * sizeof(int) + (n_beside + 1) * count
-        )
-        if marked == NULL:
+        cdef int64_t local[4 * BESIDE_LOCAL_LINES]  # a usual text's lines need no block
+        cdef int64_t* marked = local
+        cdef int* tried = <int*>PyMem_Malloc(n_beside * sizeof(int) + (n_beside + 1) * count)
+        if tried == NULL:
             raise MemoryError()
+        if count > BESIDE_LOCAL_LINES:
+            marked = <int64_t*>PyMem_Malloc(4 * count * sizeof(int64_t))
+            if marked == NULL:
+                PyMem_Free(tried)
+                raise MemoryError()
         cdef int64_t* fresh = marked + count
         cdef int64_t* room = fresh + count
-        cdef int* tried = <int*>(room + 2 * count)
         cdef unsigned char* allowed = <unsigned char*>(tried + n_beside)
         cdef unsigned char* beside = allowed + n_beside * count
         try:
@@ -952,7 +960,9 @@ cdef class NativeEngine:
                 elif n_fresh:
                     n_marked = _Marks.carried(doc, beside, marked, n_marked, fresh, n_fresh, room)
         finally:
-            PyMem_Free(marked)
+            PyMem_Free(tried)
+            if marked != local:
+                PyMem_Free(marked)
         return 0
 
 
