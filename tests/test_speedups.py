@@ -56,6 +56,17 @@ def test_corpus_case_same_removals(case) -> None:  # type: ignore[no-untyped-def
     _both(case.input, case.source)
 
 
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_corpus_case_same_text_through_the_pipeline(case) -> None:  # type: ignore[no-untyped-def]
+    """Cleaner.clean's one compiled call (lines, scan, engine) gives the text of the general
+    path, a site recognised by its fingerprint lines included; an empty source (no site,
+    no recognition) takes the general path."""
+    for source in (case.source, ""):
+        expected = CLEANER.clean_and_explain(case.input, source=source).text
+        assert CLEANER.clean(case.input, source=source) == expected
+    assert CLEANER._selection(case.source, None).pipeline is not None
+
+
 @given(st.lists(st.sampled_from([*CORPUS_LINES, "", " ", "\r"]), max_size=40), st.booleans())
 def test_shuffled_corpus_lines_same_removals(lines: list[str], final_newline: bool) -> None:
     _both("\n".join(lines) + ("\n" if final_newline else ""))

@@ -621,9 +621,11 @@ cdef class NativeEngine:
     def clean(self, text, candidates):
         """The text without what find_removals would remove, and the warnings: the same
         result without building a trace."""
+        return self._clean(_document(text), candidates)
+
+    cdef tuple _clean(self, _Doc doc, object candidates):
         cdef list parts
         cdef Py_ssize_t pos = 0, k
-        cdef _Doc doc = _document(text)
         cdef _Cuts cuts
         cuts, warnings = self._run(doc, candidates)
         cdef str kept = doc.text  # typed: slices with C offsets, no slice or int objects
@@ -1158,6 +1160,46 @@ cdef class _Marks:
         return n
 
 
+@cython.final
+cdef class Pipeline:
+    """Cleaner.clean's usual path in one compiled call: the text's lines, the pre-filter's
+    keys (literals, then the Hyperscan pattern database with this thread's scratch) and
+    the engine, with no Python frame between them. A text whose keys name fingerprint
+    lines or guest rules goes on in Python, to `on_sites(doc, keys)`, which recognises
+    the site as before."""
+
+    cdef Prefilter prefilter
+    cdef NativeEngine engine
+    cdef object pattern_db    # None: no trigger patterns
+    cdef object new_scratch   # hyperscan.Scratch
+    cdef object local         # threading.local: Hyperscan scratch is per thread
+    cdef Py_ssize_t n_rules
+    cdef object on_sites
+
+    def __cinit__(self, Prefilter prefilter, NativeEngine engine, object pattern_db,
+                  object new_scratch, object local, object on_sites):
+        self.prefilter = prefilter
+        self.engine = engine
+        self.pattern_db = pattern_db
+        self.new_scratch = new_scratch
+        self.local = local
+        self.n_rules = engine.n
+        self.on_sites = on_sites
+
+    def clean(self, str text):
+        """The text cleaned: NativeEngine.clean's text for the pre-filter's candidates."""
+        cdef _Doc doc = _Doc(text)
+        cdef object scratch = None
+        if self.pattern_db is not None:
+            scratch = getattr(self.local, "scratch", None)
+            if scratch is None:
+                scratch = self.local.scratch = self.new_scratch(self.pattern_db)
+        cdef Keys keys = self.prefilter.keys(text, doc.count, self.pattern_db, scratch)
+        if not keys.within(self.n_rules):
+            return self.on_sites(doc, keys)
+        return self.engine._clean(doc, keys)[0]
+
+
 cdef struct Cut:
     Py_ssize_t start
     Py_ssize_t end
@@ -1644,7 +1686,7 @@ cdef class Keys:
     cdef inline int owner_at(self, Py_ssize_t k) noexcept:
         return <int>((self.c.keys[k] >> 32) - OWNER_BIAS)
 
-    def within(self, int size):
+    cpdef bint within(self, Py_ssize_t size):
         """Whether every owner is a rule index below `size` (no fingerprint, no guest)."""
         self.settle()
         return self.c.n == 0 or (self.owner_at(0) >= 0 and self.owner_at(self.c.n - 1) < size)

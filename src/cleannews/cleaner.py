@@ -5,11 +5,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from cleannews.compiler import CompiledRules
-from cleannews.engine import Lines, find_removals, new_document, scan
+from cleannews.compiler import CompiledRules, NativeScanner
+from cleannews.engine import Lines, find_removals, new_document, scan, split_owners
 from cleannews.loader import builtin_pack_paths, check_unique_codes, load_pack, load_packs
 from cleannews.model import (
     LEVELS,
@@ -25,11 +26,16 @@ from cleannews.model import (
 from cleannews.repair import find_mojibake, to_original
 from cleannews.selection import active_rules, host_of, pack_for_host
 
+_UNBUILT: Any = object()
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(slots=True)
 class _Selection:
     compiled: CompiledRules
     source: Pack | None
+    # Scan and engine in one compiled call (`speedups.Pipeline`), built on first use; None
+    # without the compiled engine or where trigger patterns run on `regex`.
+    pipeline: Any = _UNBUILT
 
 
 class Cleaner:
@@ -108,11 +114,19 @@ class Cleaner:
         """The text without its artefacts."""
         if self.repair and find_mojibake(text):
             return self.clean_and_explain(text, source=source, lang=lang).text
+        # An empty source picks no site pack and recognises none either: the general path.
+        if source is None or source:
+            chosen = self._selection(source, lang)
+            pipeline = chosen.pipeline
+            if pipeline is _UNBUILT:
+                pipeline = self._pipeline(chosen, lang)
+            if pipeline is not None:
+                return pipeline.clean(text)  # type: ignore[no-any-return]
         doc = new_document(text)
         chosen, candidates, _ = self._scan(doc, source, lang)
         native = chosen.compiled.native
         if native is not None:
-            return native.clean(doc, candidates)[0]
+            return native.clean(doc, candidates)[0]  # type: ignore[no-any-return]
         return apply_trace(text, find_removals(chosen.compiled, doc, candidates)[0])
 
     def clean_and_explain(
@@ -137,15 +151,46 @@ class Cleaner:
         out = apply_trace(text, trace)
         return CleanResult(out, trace, tuple(warnings), tuple(notes))
 
+    def _pipeline(self, chosen: _Selection, lang: str | None) -> Any:
+        """`chosen`'s compiled pipeline, built once; a text that names a site's fingerprint
+        lines goes on through `_clean_scanned`."""
+        compiled = chosen.compiled
+        scanner = compiled.scanner
+        pipeline = None
+        if compiled.native is not None and isinstance(scanner, NativeScanner):
+            pipeline = scanner.pipeline(
+                compiled.native, partial(self._clean_scanned, chosen, lang)
+            )
+        chosen.pipeline = pipeline  # a race only builds it twice
+        return pipeline
+
+    def _clean_scanned(self, chosen: _Selection, lang: str | None, doc: Lines, keys: Any) -> str:
+        """Cleaner.clean for a text whose scan (`keys`) found fingerprint lines or guest
+        rules: the site they pick, if any, takes over the candidates."""
+        scanned = split_owners(chosen.compiled, doc, keys.grouped())
+        chosen, candidates, _ = self._recognise(chosen, None, lang, scanned)
+        return chosen.compiled.native.clean(doc, candidates)[0]  # type: ignore[no-any-return]
+
     def _scan(
         self, doc: Lines, source: str | None, lang: str | None
     ) -> tuple[_Selection, Any, list[str]]:
         """The rules that apply (a site pack picked by `source` or by its fingerprints),
         their candidate lines, and a note on the site pack chosen."""
         chosen = self._selection(source, lang)
-        candidates, fingerprints, guests = scan(
-            chosen.compiled, doc, native=chosen.compiled.native is not None
-        )
+        scanned = scan(chosen.compiled, doc, native=chosen.compiled.native is not None)
+        return self._recognise(chosen, source, lang, scanned)
+
+    def _recognise(
+        self,
+        chosen: _Selection,
+        source: str | None,
+        lang: str | None,
+        scanned: tuple[Any, dict[str, int], dict[int, list[int]]],
+    ) -> tuple[_Selection, Any, list[str]]:
+        """The selection and candidates after a scan (`engine.scan`'s candidates,
+        fingerprints and guests): without a source, the site pack whose fingerprint lines
+        the text holds takes over; with one, a note on the pack it picked."""
+        candidates, fingerprints, guests = scanned
         notes: list[str] = []
         if chosen.source is not None:
             notes.append(f"source pack {chosen.source.source} (from source {source!r})")

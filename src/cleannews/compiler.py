@@ -17,7 +17,7 @@ import os
 import re
 import threading
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -383,6 +383,21 @@ class NativeScanner:
 
     def lines(self, text: str, count: int) -> dict[int, list[int]]:
         return self.keys(text, count).grouped()  # type: ignore[no-any-return]
+
+    def pipeline(self, engine: Any, on_sites: Callable[[Any, Any], str]) -> Any:
+        """This scan and `engine` as one compiled call (`speedups.Pipeline`), sharing this
+        scanner's per-thread scratch; None where the trigger patterns run on `regex`."""
+        if self._regexes:
+            return None
+        hs = self._hs if self._pattern_db is not None else None
+        return speedups.Pipeline(
+            self._prefilter,
+            engine,
+            self._pattern_db,
+            hs.Scratch if hs is not None else None,
+            self._local,
+            on_sites,
+        )
 
     def keys(self, text: str, count: int) -> Any:
         """The same candidates as `lines`, as the compiled engine reads them (a `Keys`)."""

@@ -100,16 +100,22 @@ def scan(
     The candidates are {rule index: lines}; with `native` (for compiled.native only), a
     text with no fingerprint and no guest candidate (most texts) gets the compiled
     pre-filter's `Keys` instead, which that engine reads with no Python list per rule."""
-    found: dict[str, int] = {}
-    guests: dict[int, list[int]] = {}
     scanner = compiled.scanner
     if native and isinstance(scanner, NativeScanner):
         keys = scanner.keys(doc.text, doc.count)
         if keys.within(len(compiled.rules)):
-            return keys, found, guests
-        candidates = keys.grouped()
-    else:
-        candidates = scanner.lines(doc.text, doc.count)
+            return keys, {}, {}
+        return split_owners(compiled, doc, keys.grouped())
+    return split_owners(compiled, doc, scanner.lines(doc.text, doc.count))
+
+
+def split_owners(
+    compiled: CompiledRules, doc: Lines, candidates: dict[int, list[int]]
+) -> tuple[dict[int, list[int]], dict[str, int], dict[int, list[int]]]:
+    """A scan's candidates ({owner: lines}) as `scan` returns them: the rules' own, the
+    fingerprint lines found per source pack, and the guest rules' candidates."""
+    found: dict[str, int] = {}
+    guests: dict[int, list[int]] = {}
     # Owners come in ascending order: the first and the last tell whether most texts hold
     # any fingerprint or guest owner at all (without a loop over the owners).
     if candidates and next(iter(candidates)) < 0:
