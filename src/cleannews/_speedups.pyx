@@ -166,6 +166,19 @@ cdef int _count_words(
     return _count_words_in(<const Py_UCS4*>data, pos, end, n, cap)
 
 
+cdef bint _bracket_start(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """Whether the first character after leading spaces is an opening round bracket: where
+    `\\s*[(（]` matches (linetext.is_headline)."""
+    cdef Py_ssize_t k = start
+    cdef Py_UCS4 c
+    while k < end and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k)):
+        k += 1
+    if k >= end:
+        return False
+    c = PyUnicode_READ(kind, data, k)
+    return c == 0x28 or c == 0xFF08
+
+
 cdef bint _spaces(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
     """Whether the characters from start to end are all whitespace (or none)."""
     cdef Py_ssize_t k
@@ -439,6 +452,7 @@ cdef class _Doc:
             self.words_upto(i, HEADLINE_MIN_WORDS) >= HEADLINE_MIN_WORDS
             and not self.is_prose(i)
             and not self.full_stop_end(i)
+            and not _bracket_start(self.kind, self.data, self.starts[i], self.content_end(i))
         )
 
     cdef bint is_headline_like(self, Py_ssize_t i, int max_words) noexcept:

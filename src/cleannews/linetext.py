@@ -15,6 +15,8 @@ _SPACES = re.compile(r"\s+")
 # Sentence punctuation, then optional closing quotes/brackets, at the end of a line.
 _SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»«)\]]*\s*$")
 _FULL_STOP_END = re.compile(r"(?<![.…])\.[\"'”’»«)\]]*\s*$")
+# A line that opens with a bracket is a note under a title ('(Origine: …)'), not a headline.
+_BRACKET_START = re.compile(r"\s*[(（]")
 
 PROSE_MIN_WORDS = 5
 HEADLINE_MIN_WORDS = 4
@@ -71,4 +73,5 @@ def is_headline(line: str) -> bool:
         word_count(line) >= HEADLINE_MIN_WORDS
         and not is_prose(line)
         and _FULL_STOP_END.search(line) is None
+        and _BRACKET_START.match(line) is None
     )
