@@ -45,6 +45,16 @@ def test_good_pack_loads_and_runs(tmp_path: Path) -> None:
     )
 
 
+def test_trigger_lead_lets_a_line_start_trigger_follow_a_few_characters(tmp_path: Path) -> None:
+    rule = GOOD_RULE.replace('phrases.en = ["TEST MARKER"]', "").format(
+        extra="pattern = '^\\W{0,3}TEST MARKER$'\ntriggers = [\"^test marker\"]\ntrigger_lead = 3"
+    )
+    cleaner = Cleaner(packs=[write_pack(tmp_path, rule)], builtin=False)
+    story = "Real sentence of the story here.\n"
+    assert cleaner.clean(story + "\u00bb\u00a0 TEST MARKER\n") == story
+    assert cleaner.clean(story + "\u00bb\u00bb \u00bb TEST MARKER\n") != story  # 4 characters
+
+
 @pytest.mark.parametrize(
     ("extra", "field", "message"),
     [
@@ -54,6 +64,10 @@ def test_good_pack_loads_and_runs(tmp_path: Path) -> None:
         ('zone = "everywhere"', "zone", "must be one of"),
         ("max_words = 0", "max_words", "integer >= 1"),
         ('level = "extreme"', "level", "must be one of"),
+        ('triggers = ["^test"]\ntrigger_lead = -1', "trigger_lead", "from 0 to 8"),
+        ('triggers = ["^test"]\ntrigger_lead = 9', "trigger_lead", "from 0 to 8"),
+        ('triggers = ["^test"]\ntrigger_lead = true', "trigger_lead", "from 0 to 8"),
+        ('triggers = ["test"]\ntrigger_lead = 2', "trigger_lead", "needs a '^' trigger"),
     ],
 )
 def test_bad_rule_names_file_rule_and_field(

@@ -17,9 +17,12 @@ from hypothesis import strategies as st
 
 from cleannews import Cleaner, apply_trace
 from cleannews.compiler import (
+    AhoCorasickScanner,
     CompiledRules,
     HyperscanScanner,
+    Literal,
     RegexScanner,
+    literal_form,
     scan_form,
     speedups,
 )
@@ -160,31 +163,77 @@ def test_same_candidate_lines_on_generated_texts(text: str) -> None:
     assert scanner.lines(text, count) == REFERENCE_SCANNER.lines(text, count)
 
 
+LEADS = st.integers(0, 3) | st.integers(4, 8)
 LITERAL_ALPHABET = "ab \n\u00e9\u2022-\x00"
 
 
 @given(
     st.lists(
-        st.tuples(st.text(LITERAL_ALPHABET, min_size=1, max_size=20), st.integers(-2, 4)),
+        st.tuples(st.text(LITERAL_ALPHABET, min_size=1, max_size=20), st.integers(-2, 4), LEADS),
         max_size=25,
     ),
     st.text(LITERAL_ALPHABET + "AB\t\u00a0", max_size=300),
 )
 def test_literal_search_matches_the_reference_on_any_literals(
-    literals: list[tuple[str, int]], text: str
+    literals: list[Literal], text: str
 ) -> None:
     """Any literal set (short, long, opening with a line break, holding one, repeated,
-    owners shared or negative) finds exactly what the pure-Python search finds."""
+    owners shared or negative, with leads or none) finds exactly what the pure-Python
+    search finds."""
     count = text.count("\n") + 1
     found = speedups.Prefilter(literals, []).lines(text, count)
     assert found == RegexScanner(literals, []).lines(text, count)
+
+
+# Line-start literals with leads, and texts whose lines open with leads of every kind:
+# multi-byte characters (2, 3 and 4 bytes in UTF-8), spaces folded or not, tabs, CRLF,
+# leads as long as the line or longer, at the text's start and end.
+LEAD_WORDS = ["by ", "b", "é", "—x", "ab", "by: a", "\u0130x", "σ"]
+LED_LITERALS = st.lists(
+    st.tuples(
+        st.sampled_from(LEAD_WORDS).map(lambda w: "\n" + literal_form(w)), st.integers(0, 3), LEADS
+    ),
+    min_size=1,
+    max_size=8,
+)
+LEAD_PIECES = [*" \t\u00a0-\u2014\u2022\u00e91\rx\u200b", "", "  ", "\U0001d400"]
+LED_LINES = st.lists(
+    st.tuples(
+        st.lists(st.sampled_from(LEAD_PIECES), max_size=5),
+        st.sampled_from(["", *LEAD_WORDS, "BY ", "ΣX", "İX"]),
+    ).map(lambda lead_word: "".join(lead_word[0]) + lead_word[1]),
+    max_size=6,
+)
+
+
+@given(LED_LITERALS, LED_LINES, st.sampled_from(["\n", "\r\n"]), st.booleans())
+def test_led_literals_are_found_alike_by_every_scanner(
+    literals: list[Literal], lines: list[str], newline: str, final_newline: bool
+) -> None:
+    """A line-start literal with lead N fires where its text starts 0 to N characters into
+    the line's scan form: the compiled search (stepping over UTF-8 continuation bytes), the
+    pure-Python one, the Aho-Corasick and the Hyperscan scanners agree."""
+    text = newline.join(lines) + (newline if final_newline else "")
+    count = text.count("\n") + 1
+    reference = RegexScanner(literals, []).lines(text, count)
+    assert speedups.Prefilter(literals, []).lines(text, count) == reference
+    assert HyperscanScanner(literals, []).lines(text, count) == reference
+    assert AhoCorasickScanner(literals, []).lines(text, count) == reference
+
+
+def test_led_literal_offsets() -> None:
+    """Offsets count characters of the scan form (spaces folded), not bytes."""
+    literals = [("\nby ", 0, 2), ("\nby ", 1, 0)]
+    text = "by x\n- by x\n\u2014\u2022 by x\n \t -by x\nxx by x\n\u00e9\u00e9\u00e9by x"
+    found = speedups.Prefilter(literals, []).lines(text, 6)
+    assert found == RegexScanner(literals, []).lines(text, 6) == {0: [0, 1, 3], 1: [0]}
 
 
 def test_literal_search_refuses_owners_it_cannot_pack() -> None:
     """Owners are packed beside line numbers in 64-bit keys: one outside the range would
     mix up rules silently, so it is refused when the pre-filter is built."""
     with pytest.raises(ValueError, match="out of the pre-filter's range"):
-        speedups.Prefilter([("ab", 1 << 31)], [])
+        speedups.Prefilter([("ab", 1 << 31, 0)], [])
     with pytest.raises(ValueError, match="out of the pre-filter's range"):
         speedups.Prefilter([], [-(1 << 21)])
 
@@ -192,8 +241,8 @@ def test_literal_search_refuses_owners_it_cannot_pack() -> None:
 def test_literal_search_finds_overlapping_and_edge_occurrences() -> None:
     """Literals of every length class (one byte, under 4 bytes, 4 to 10, 11 and more),
     overlapping, at the very start and end of the text and across a line break."""
-    literals = [("ab", 0), ("abcd", 1), ("bcdabcda", 2), ("\nxy", 3), ("da", 4), ("a", 5)]
-    literals += [("dabcda\nxy a", 6), ("xy abcd\nbcdabcda", 7)]
+    literals = [("ab", 0, 0), ("abcd", 1, 0), ("bcdabcda", 2, 0), ("\nxy", 3, 0), ("da", 4, 0)]
+    literals += [("a", 5, 0), ("dabcda\nxy a", 6, 0), ("xy abcd\nbcdabcda", 7, 0)]
     prefilter = speedups.Prefilter(literals, [])
     text = "abcdabcda\nxy abcd\nbcdabcda"
     found = prefilter.lines(text, 3)
@@ -228,6 +277,6 @@ def test_engine_refuses_keys_of_another_rule_set() -> None:
     """Keys name rules by index: an index this engine has no rule for is an error, not a
     read past its table."""
     native = CLEANER._selection(None, None).compiled.native
-    keys = speedups.Prefilter([("zzz", 100_000)], []).keys("zzz\n", 2)
+    keys = speedups.Prefilter([("zzz", 100_000, 0)], []).keys("zzz\n", 2)
     with pytest.raises(ValueError, match="not a rule of this engine"):
         native.clean("zzz\n", keys)

@@ -1360,6 +1360,14 @@ cdef extern from *:
            ([256, 257): a bare line break) */
         int after_break_first[258];
         int* after_break_ids;
+        /* Line-start literals that allow up to `lead` characters before them: their text
+           after the line break, as literals of their own, by its first byte, the longest
+           lead first; a bit per byte pair that can open one. */
+        int max_lead;
+        int lead_first[257];
+        int* lead_ids;
+        int* lead_of;
+        uint64_t lead_pairs[1024];
     } cn_literals;
 
     typedef struct {
@@ -1513,6 +1521,27 @@ cdef extern from *:
         return 0;
     }
 
+    /* The led literals at the first to max_lead-th character after the line break at b (at
+       the break itself they are found as written, by cn_after_break); a line break ends
+       the lead. A character is its first UTF-8 byte and the continuation bytes after it. */
+    static int cn_after_lead(const cn_literals* lits, const unsigned char* data, Py_ssize_t n,
+                             Py_ssize_t b, const cn_lines* lines, cn_keys* keys) {
+        Py_ssize_t p = b + 1;
+        int j, k, end;
+        for (j = 1; j <= lits->max_lead; j++) {
+            if (p >= n || data[p] == 10) return 0;
+            do p++; while (p < n && (data[p] & 0xC0) == 0x80);
+            if (p >= n) return 0;
+            if (p + 1 < n && !cn_pair_in(lits->lead_pairs, data[p] | (uint32_t)data[p + 1] << 8))
+                continue;
+            end = lits->lead_first[data[p] + 1];
+            for (k = lits->lead_first[data[p]]; k < end && lits->lead_of[k] >= j; k++)
+                if (cn_try(lits, data, n, p, lits->lead_ids[k], lines, keys) < 0)
+                    return -1;
+        }
+        return 0;
+    }
+
     /* The windows of the block at p whose bits are set in `passed` (bit k: the pair at
        p + k; bit 4 + k: the four-byte window there; bit 8: the eight-byte window at p). */
     static int cn_passed(const cn_literals* lits, const unsigned char* data, Py_ssize_t n,
@@ -1571,7 +1600,9 @@ cdef extern from *:
         const int shift4 = lits->tables[CN_BY4].shift, shift8 = lits->tables[CN_SPACED8].shift;
         Py_ssize_t p, k;
         for (k = 0; k < lines->n; k++)
-            if (cn_after_break(lits, data, n, lines->breaks[k], lines, keys) < 0)
+            if (cn_after_break(lits, data, n, lines->breaks[k], lines, keys) < 0
+                    || (lits->max_lead
+                        && cn_after_lead(lits, data, n, lines->breaks[k], lines, keys) < 0))
                 return -1;
         /* Where eight bytes are left, the bitmaps are tested for a block of four positions
            at once, and only the windows that pass are probed; most blocks have none. */
@@ -1638,6 +1669,11 @@ cdef extern from *:
         cn_table tables[5]
         int after_break_first[258]
         int* after_break_ids
+        int max_lead
+        int lead_first[257]
+        int* lead_ids
+        int* lead_of
+        uint64_t lead_pairs[1024]
     ctypedef struct cn_keys:
         int64_t* keys
         Py_ssize_t n
@@ -1884,33 +1920,46 @@ cdef class Prefilter:
     cdef Py_ssize_t n_patterns
 
     def __cinit__(self, literals, pattern_owners):
-        """`literals`: (text as compiler.literal_form gives it, owner); `pattern_owners`:
-        the owner of each pattern of the Hyperscan database passed to `lines`."""
+        """`literals`: (text as compiler.literal_form gives it, owner, lead: see
+        compiler.Literal); `pattern_owners`: the owner of each pattern of the Hyperscan
+        database passed to `lines`."""
         cdef Py_ssize_t i, k, size, offset, width
         memset(&self.lits, 0, sizeof(cn_literals))
-        encoded = [(lit.encode("utf-8", "replace"), owner) for lit, owner in literals]
-        encoded = [(data, owner) for data, owner in encoded if data]
-        for owner in [o for _, o in encoded] + list(pattern_owners):
+        encoded = [(lit.encode("utf-8", "replace"), owner, lead) for lit, owner, lead in literals]
+        encoded = [(data, owner, lead) for data, owner, lead in encoded if data]
+        # A led literal is found as written at the line break, and its text after the break
+        # is a literal of its own (ids after the others), probed at the lead's characters.
+        led = sorted(
+            [(data[1:], owner, lead) for data, owner, lead in encoded
+             if lead > 0 and data[0] == 10 and len(data) > 1],
+            key=lambda entry: -entry[2],
+        )
+        for owner in [o for _, o, _ in encoded] + list(pattern_owners):
             if not -OWNER_BIAS <= owner < (1 << 31) - OWNER_BIAS:
                 raise ValueError(f"owner {owner} is out of the pre-filter's range")
         self.n_patterns = len(pattern_owners)
-        size = max(len(encoded), 1)
+        size = max(len(encoded) + len(led), 1)
         self.lits.start = <int*>PyMem_Malloc(size * sizeof(int))
         self.lits.length = <int*>PyMem_Malloc(size * sizeof(int))
         self.lits.owner = <int*>PyMem_Malloc(size * sizeof(int))
         self.lits.after_break_ids = <int*>PyMem_Malloc(size * sizeof(int))
+        self.lits.lead_ids = <int*>PyMem_Malloc(size * sizeof(int))
+        self.lits.lead_of = <int*>PyMem_Malloc(size * sizeof(int))
         self.pattern_owners = <int*>PyMem_Malloc(max(self.n_patterns, 1) * sizeof(int))
         if (self.lits.start == NULL or self.lits.length == NULL or self.lits.owner == NULL
-                or self.lits.after_break_ids == NULL or self.pattern_owners == NULL):
+                or self.lits.after_break_ids == NULL or self.lits.lead_ids == NULL
+                or self.lits.lead_of == NULL or self.pattern_owners == NULL):
             raise MemoryError()
         for i in range(self.n_patterns):
             self.pattern_owners[i] = pattern_owners[i]
         groups = [{} for _ in range(CN_TABLES)]
         after_break = [[] for _ in range(257)]  # by the byte after the break; 256: none
         pos = 0
-        for i, (data, owner) in enumerate(encoded):
+        for i, (data, owner, _) in enumerate(encoded + led):
             self.lits.start[i], self.lits.length[i], self.lits.owner[i] = pos, len(data), owner
             pos += len(data)
+            if i >= len(encoded):
+                continue  # a led literal's text: the lead table below
             if data[0] == 10:  # at the line breaks, by the window it opens with
                 if len(data) >= 8:
                     groups[CN_BREAK8].setdefault(data[:8], []).append((i, 0))
@@ -1931,8 +1980,9 @@ cdef class Prefilter:
                 offset = _window_offset(data, width, run, groups[k])
                 for j in range(offset, offset + run):
                     groups[k].setdefault(data[j:j + width], []).append((i, j))
-        self.blob = b"".join(data for data, _ in encoded)
+        self.blob = b"".join(data for data, _, _ in encoded + led)
         self.lits.blob = <const unsigned char*>self.blob
+        self._fill_leads(led, len(encoded))
         k = 0
         for b in range(257):
             self.lits.after_break_first[b] = k
@@ -1943,11 +1993,33 @@ cdef class Prefilter:
         for k in range(CN_TABLES):
             _fill_table(&self.lits.tables[k], groups[k], k == CN_PAIRS)
 
+    cdef int _fill_leads(self, list led, Py_ssize_t first_id) except -1:
+        """The lead table of cn_after_lead: `led` ((text after the break, owner, lead), the
+        longest lead first) by first byte, with the pairs that can open them."""
+        cdef Py_ssize_t i, k = 0, b
+        cdef uint32_t pair
+        by_byte = [[] for _ in range(256)]
+        for i, (data, _, lead) in enumerate(led):
+            by_byte[data[0]].append((first_id + i, lead))
+            self.lits.max_lead = max(self.lits.max_lead, lead)
+            for b in (data[1:2] or range(256)):  # one byte: every pair it opens
+                pair = data[0] | b << 8
+                self.lits.lead_pairs[pair >> 6] |= (<uint64_t>1) << (pair & 63)
+        for b in range(256):
+            self.lits.lead_first[b] = k
+            for i, lead in by_byte[b]:
+                self.lits.lead_ids[k], self.lits.lead_of[k] = i, lead
+                k += 1
+        self.lits.lead_first[256] = k
+        return 0
+
     def __dealloc__(self):
         PyMem_Free(self.lits.start)
         PyMem_Free(self.lits.length)
         PyMem_Free(self.lits.owner)
         PyMem_Free(self.lits.after_break_ids)
+        PyMem_Free(self.lits.lead_ids)
+        PyMem_Free(self.lits.lead_of)
         PyMem_Free(self.pattern_owners)
         for k in range(CN_TABLES):
             _free_table(&self.lits.tables[k])

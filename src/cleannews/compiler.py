@@ -17,9 +17,10 @@ import os
 import re
 import threading
 from bisect import bisect_left
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import chain
 from pathlib import Path
 from typing import Any, AnyStr, Protocol
 
@@ -198,15 +199,16 @@ _ANCHOR_BELOW = 12  # characters
 _LINE_LEADS = ("", " ", "- ", "• ", "» ", "> ", "* ", "| ", "– ", "— ")
 
 
-def _rule_literals(rule: Rule) -> list[str]:
-    """Literals one of which occurs in every line the rule can fire on ("\n" = line start).
+def _rule_literals(rule: Rule) -> list[tuple[str, int]]:
+    """Literals one of which occurs in every line the rule can fire on ("\n" = line start),
+    each with its lead (see `Literal`): the rule's `trigger_lead` for its `^` triggers, else 0.
 
     A short whole-line or prefix phrase ("share", "tags") is also a common word in prose:
     it is looked for only at the start of a line, after the usual bullet or quote marks, so
     prose lines that merely use the word are never even tried. Longer phrases are looked for
     anywhere.
     """
-    out: list[str] = []
+    out: list[tuple[str, int]] = []
     for items in rule.phrases.values():
         for phrase in items:
             text = normalize_line(phrase) if rule.match == "line" else phrase.strip()
@@ -214,13 +216,52 @@ def _rule_literals(rule: Rule) -> list[str]:
                 continue
             anchored = rule.match != "inline" and len(text) < _ANCHOR_BELOW
             leads = ["\n" + lead for lead in _LINE_LEADS] if anchored else [""]
-            out += [lead + literal_form(text) for lead in leads]
+            out += [(lead + literal_form(text), 0) for lead in leads]
     for trigger in rule.triggers:
         if trigger.startswith("^"):
-            out.append("\n" + literal_form(trigger[1:]))
+            out.append(("\n" + literal_form(trigger[1:]), rule.trigger_lead))
         elif trigger.strip():
-            out.append(literal_form(trigger))
+            out.append((literal_form(trigger), 0))
     return out
+
+
+# A pre-filter literal: its text (as literal_form gives it), its owner, and its lead: for a
+# literal that opens with a line break, how many characters (any but a line break) may stand
+# between the line start and the rest of it. Characters of the scan form, not bytes.
+Literal = tuple[str, int, int]
+
+
+def _led(literals: Sequence[Literal]) -> tuple[list[tuple[str, int]], list[Literal]]:
+    """The literals split for the pure-Python scanners: (text, owner) of those looked for as
+    written, and (text after the line break, owner, lead) of the line-start literals with a
+    lead, which are found anywhere and kept where their start is at most `lead` characters
+    into its line."""
+    plain: list[tuple[str, int]] = []
+    led: list[Literal] = []
+    for text, owner, lead in literals:
+        if lead > 0 and text[:1] == "\n" and len(text) > 1:
+            led.append((text[1:], owner, lead))
+        else:
+            plain.append((text, owner))
+    return plain, led
+
+
+def _lines_of(lowered: str, ends: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
+    """(owner, line) of literal occurrences given as (offset of the last character, owner)
+    in the scan form `lowered`: the line of the last character (the form opens with "\n")."""
+    breaks = _breaks(lowered)
+    return {(owner, bisect_left(breaks, end) - 1) for end, owner in ends}
+
+
+def _led_ends(lowered: str, led: Sequence[Literal]) -> Iterator[tuple[int, int]]:
+    """(offset of the last character, owner) of each occurrence of a led literal in the
+    scan form `lowered` that starts at most its lead into its line."""
+    for body, owner, lead in led:
+        pos = lowered.find(body)
+        while pos >= 0:
+            if pos - lowered.rfind("\n", 0, pos) - 1 <= lead:
+                yield pos + len(body) - 1, owner
+            pos = lowered.find(body, pos + 1)
 
 
 class CompiledRules:
@@ -259,10 +300,10 @@ class CompiledRules:
         self._owner_of = {id(r.rule): r.index for r in self.rules}
         self._owner_of.update({id(rule): len(self.rules) + k for k, rule in enumerate(guests)})
         self._handovers: dict[int, tuple[CompiledRules, dict[int, int]]] = {}
-        literals: list[tuple[str, int]] = []
+        literals: list[Literal] = []
         patterns: list[tuple[str, int]] = []
         for owner, rule in enumerate([r.rule for r in self.rules] + list(self.guests)):
-            literals += [(lit, owner) for lit in _rule_literals(rule)]
+            literals += [(lit, owner, lead) for lit, lead in _rule_literals(rule)]
             if rule.trigger_pattern is not None:
                 patterns.append((rule.trigger_pattern, owner))
         # Fingerprint lines of source packs ride on the same scan; their owners are negative.
@@ -272,7 +313,7 @@ class CompiledRules:
         )
         for k, (_, lines) in enumerate(fingerprints):
             literals += [
-                (literal_form(normalize_line(line)), -1 - k)
+                (literal_form(normalize_line(line)), -1 - k, 0)
                 for line in lines
                 if normalize_line(line)
             ]
@@ -341,7 +382,7 @@ def scan_form(text: str) -> str:
 
 
 def make_scanner(
-    literals: Sequence[tuple[str, int]], patterns: Sequence[tuple[str, int]]
+    literals: Sequence[Literal], patterns: Sequence[tuple[str, int]]
 ) -> Scanner:
     """The compiled pre-filter when the extension is built; else Hyperscan if it is
     installed and works here; else an Aho-Corasick automaton (pyahocorasick, for platforms
@@ -365,7 +406,7 @@ class NativeScanner:
     match); trigger patterns by a Hyperscan database, or by `regex` where Hyperscan has no
     wheels."""
 
-    def __init__(self, literals: Sequence[tuple[str, int]], patterns: Sequence[tuple[str, int]]):
+    def __init__(self, literals: Sequence[Literal], patterns: Sequence[tuple[str, int]]):
         self._literals_source, self._patterns_source = list(literals), list(patterns)
         self._prefilter = speedups.Prefilter(literals, [owner for _, owner in patterns])
         self._local = threading.local()
@@ -428,15 +469,14 @@ def _pattern_hits(patterns: list[tuple[Pattern, int]], text: str) -> list[tuple[
 class RegexScanner:
     """Fallback pre-filter in pure Python: slower, same candidates."""
 
-    def __init__(self, literals: Sequence[tuple[str, int]], patterns: Sequence[tuple[str, int]]):
-        self._literals = list(literals)  # lower-cased by literal_form, like the scan form
+    def __init__(self, literals: Sequence[Literal], patterns: Sequence[tuple[str, int]]):
+        # Lower-cased by literal_form, like the scan form.
+        self._literals, self._led = _led(literals)
         self._patterns = _line_patterns(patterns)
 
     def lines(self, text: str, count: int) -> dict[int, list[int]]:
         lowered = scan_form(text)
-        breaks = _breaks(lowered)
-        # A literal's line is the line of its last character; the scan form starts with "\n".
-        out = {(owner, bisect_left(breaks, end) - 1) for end, owner in self._ends(lowered)}
+        out = _lines_of(lowered, chain(self._ends(lowered), _led_ends(lowered, self._led)))
         out.update(_pattern_hits(self._patterns, text))
         return _grouped(out, count)
 
@@ -453,7 +493,7 @@ class AhoCorasickScanner(RegexScanner):
     """The fallback with its literals in one Aho-Corasick automaton: one pass over the text
     instead of one per literal (about ten times faster); same candidates."""
 
-    def __init__(self, literals: Sequence[tuple[str, int]], patterns: Sequence[tuple[str, int]]):
+    def __init__(self, literals: Sequence[Literal], patterns: Sequence[tuple[str, int]]):
         import ahocorasick  # noqa: PLC0415 - optional: installed where Hyperscan is not
 
         super().__init__(literals, patterns)
@@ -479,18 +519,19 @@ class HyperscanScanner:
     """Literals in one Hyperscan literal database, trigger patterns in a second one; one scan
     of each per text, scratch space per thread."""
 
-    def __init__(self, literals: Sequence[tuple[str, int]], patterns: Sequence[tuple[str, int]]):
+    def __init__(self, literals: Sequence[Literal], patterns: Sequence[tuple[str, int]]):
         import hyperscan  # noqa: PLC0415 - optional: the fallback covers platforms without it
 
         self._hs = hyperscan
         self._local = threading.local()
         self._literals_source, self._patterns_source = list(literals), list(patterns)
-        self._literal_owners = [owner for _, owner in literals]
+        plain, self._led = _led(literals)
+        self._literal_owners = [owner for _, owner in plain]
         self._pattern_owners = [owner for _, owner in patterns]
         self._literal_db = self._pattern_db = None
-        if literals:
+        if plain:
             self._literal_db = _database(
-                [lit for lit, _ in literals], hyperscan.HS_FLAG_CASELESS, literal=True
+                [lit for lit, _ in plain], hyperscan.HS_FLAG_CASELESS, literal=True
             )
         if patterns:
             self._pattern_db = _pattern_database(patterns)
@@ -506,15 +547,16 @@ class HyperscanScanner:
 
     def lines(self, text: str, count: int) -> dict[int, list[int]]:
         literal_scratch, pattern_scratch = self._scratches()
+        lowered = scan_form(text)
         scans = [
-            (self._literal_db, literal_scratch, scan_form(text).encode("utf-8", "replace"), 1)
+            (self._literal_db, literal_scratch, lowered.encode("utf-8", "replace"), 1)
             if literal_scratch is not None
             else None,
             (self._pattern_db, pattern_scratch, text.encode("utf-8", "replace"), 0)
             if pattern_scratch is not None
             else None,
         ]
-        out: set[tuple[int, int]] = set()
+        out = _lines_of(lowered, _led_ends(lowered, self._led))
         for scan, owners in zip(scans, (self._literal_owners, self._pattern_owners), strict=True):
             if scan is None:
                 continue

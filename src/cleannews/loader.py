@@ -43,6 +43,7 @@ _RULE_KEYS = {
     "pattern",
     "triggers",
     "trigger_pattern",
+    "trigger_lead",
     "langs",
     "max_words",
     "min_repeats",
@@ -63,6 +64,9 @@ _CHOICES = {
     "match": ("line", "prefix", "inline"),
 }
 _INT_FIELDS = {"max_words": 1, "min_repeats": 1, "max_items": 1, "item_max_words": 1}
+# Characters a `^` trigger may find before its literal: each is one more probe per line in
+# the pre-filter, so only a few.
+MAX_TRIGGER_LEAD = 8
 _CODE = re.compile(r"[A-Z]{2}[0-9]{3,4}")
 _NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _LANG = re.compile(r"[a-z]{2,3}")
@@ -221,6 +225,7 @@ def _parse_rule(data: Any, path: str, category: str | None, trusted: bool) -> Ru
     fields["beside"] = _str_list(data, "beside", path, code)
     for key in ("pattern", "trigger_pattern"):
         fields[key] = _opt_str(data, key, path, code)
+    fields["trigger_lead"] = _trigger_lead(data, fields["triggers"], path, code)
     _check_patterns(fields, path, code, compile_them=not trusted)
     _check_shape(fields, path, code)
     fields["fail"] = _examples(data.get("fail"), path, code, "fail", with_expected=True)
@@ -253,6 +258,19 @@ def _check_patterns(fields: dict[str, Any], path: str, code: str, compile_them: 
         )
     if any(not t.strip() for t in fields["triggers"]):
         raise PackError(path, "a trigger must not be blank", code, "triggers")
+
+
+def _trigger_lead(data: Mapping[str, Any], triggers: tuple[str, ...], path: str, code: str) -> int:
+    """`trigger_lead`: how many characters of any kind a `^` trigger allows between the
+    line start and its literal; meaningless without a `^` trigger."""
+    value = data.get("trigger_lead", 0)
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_TRIGGER_LEAD:
+        raise PackError(
+            path, f"must be an integer from 0 to {MAX_TRIGGER_LEAD}", code, "trigger_lead"
+        )
+    if value and not any(t.startswith("^") for t in triggers):
+        raise PackError(path, "needs a '^' trigger to apply to", code, "trigger_lead")
+    return value
 
 
 def _check_shape(fields: dict[str, Any], path: str, code: str) -> None:

@@ -57,6 +57,7 @@ class Rule:
     pattern: str | None = None
     triggers: tuple[str, ...] = ()
     trigger_pattern: str | None = None
+    trigger_lead: int = 0
     langs: tuple[str, ...] = ()
     max_words: int = 10
     min_repeats: int = 1
