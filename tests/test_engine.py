@@ -19,6 +19,7 @@ from cleannews.compiler import (
     NativeScanner,
     RegexScanner,
     _bounded,
+    scan_form,
     speedups,
 )
 from cleannews.engine import Document, find_removals, scan
@@ -178,6 +179,17 @@ def _with_scanner(compiled: CompiledRules, scanner: RegexScanner) -> CompiledRul
     clone.__dict__.update(compiled.__dict__)
     clone.scanner = scanner
     return clone
+
+
+def test_scan_form_folds_every_letter_case_insensitive_patterns_take_for_another() -> None:
+    """A literal trigger stands for a case-insensitive pattern: wherever `re` matches one
+    letter for another under (?i) ("ſ" for "s", "ı" for "i", "ᲀ" for "в"), the scan form
+    makes them one letter."""
+    from re._casefix import _EXTRA_CASES  # noqa: PLC0415 - CPython's own table
+
+    for code, others in _EXTRA_CASES.items():
+        for other in others:
+            assert scan_form(chr(code)) == scan_form(chr(other)), (chr(code), chr(other))
 
 
 def test_cleaner_is_thread_safe() -> None:

@@ -88,7 +88,9 @@ def test_same_normalised_line(line: str) -> None:
     assert speedups.normalize_line(line) == normalize_line(line)
 
 
-SCAN_TRAPS = st.sampled_from(["İi\u0307\u0307 \u200b x", "İ\u0307 ΟΔΟΣ Σ", "ς\ud800 \t\u00a0 x"])
+SCAN_TRAPS = st.sampled_from(
+    ["İi\u0307\u0307 \u200b x", "İ\u0307 ΟΔΟΣ Σ", "ς\ud800 \t\u00a0 x", "ſ µ ϐ ᲀᲅ ẛ ﬅ \u0345"]
+)
 
 
 @given(st.text() | st.sampled_from(CORPUS_LINES) | TRICKY | SCAN_TRAPS)
@@ -101,6 +103,7 @@ def test_same_scanned_bytes(text: str) -> None:
 # character (of each string width).
 ASCII_PIECES = [" ", "  ", "\t", "\n", "A", "Ib", "word", "iZ@[`{\x00\x7f"]
 WIDER = ["É", "\u00a0", "\u00ad", "ı", "İ", "\u0307", "Σ", "\u200b", "\u3000", "\ud800", "𝐀"]
+WIDER += ["ſ", "µ", "\u1c80", "\u1c88", "\u1fbe", "\ufb05", "\u1fe4", "\ufb06"]  # case variants
 MOSTLY_ASCII = st.lists(st.sampled_from(ASCII_PIECES * 4 + WIDER), max_size=40).map("".join)
 
 

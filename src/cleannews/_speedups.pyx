@@ -1347,7 +1347,7 @@ cdef extern from *:
         int* grouped_offset;    /* where that window starts in the literal */
     } cn_table;
 
-    enum { CN_PAIRS, CN_BY4, CN_SPACED8, CN_BREAK4, CN_BREAK8, CN_TABLES };
+    enum { CN_PAIRS, CN_BY4, CN_SPACED8, CN_BREAK4, CN_BREAK8, CN_LEAD2, CN_LEAD4, CN_TABLES };
     #define CN_STRIDE 4
 
     typedef struct {
@@ -1360,14 +1360,11 @@ cdef extern from *:
            ([256, 257): a bare line break) */
         int after_break_first[258];
         int* after_break_ids;
-        /* Line-start literals that allow up to `lead` characters before them: their text
-           after the line break, as literals of their own, by its first byte, the longest
-           lead first; a bit per byte pair that can open one. */
+        /* Line-start literals that allow up to lead_of[i] characters before them: their
+           text after the line break is literal i of its own, found through the pair
+           (CN_LEAD2: under four bytes) or the four bytes (CN_LEAD4) it opens with. */
         int max_lead;
-        int lead_first[257];
-        int* lead_ids;
         int* lead_of;
-        uint64_t lead_pairs[1024];
     } cn_literals;
 
     typedef struct {
@@ -1474,15 +1471,21 @@ cdef extern from *:
         return (bitmap[pair >> 6] >> (pair & 63)) & 1;
     }
 
+    /* The slot of `window` in the table, -1 if it has none. */
+    static inline int64_t cn_slot_of(const cn_table* table, uint64_t window) {
+        uint64_t slot = (cn_mix(window) >> 32) & table->slot_mask;
+        while (table->slot_first[slot] >= 0 && table->slot_window[slot] != window)
+            slot = (slot + 1) & table->slot_mask;
+        return table->slot_first[slot] < 0 ? -1 : (int64_t)slot;
+    }
+
     /* Compare the literals behind `window` (whose bit is set), which starts at p. */
     static int cn_probe(const cn_literals* lits, const cn_table* table, uint64_t window,
                         const unsigned char* data, Py_ssize_t n, Py_ssize_t p,
                         const cn_lines* lines, cn_keys* keys) {
-        uint64_t slot = (cn_mix(window) >> 32) & table->slot_mask;
+        int64_t slot = cn_slot_of(table, window);
         int k, end;
-        while (table->slot_first[slot] >= 0 && table->slot_window[slot] != window)
-            slot = (slot + 1) & table->slot_mask;
-        if (table->slot_first[slot] < 0) return 0;
+        if (slot < 0) return 0;
         end = table->slot_first[slot] + table->slot_count[slot];
         for (k = table->slot_first[slot]; k < end; k++)
             if (cn_try(lits, data, n, p - table->grouped_offset[k], table->grouped[k], lines,
@@ -1521,23 +1524,49 @@ cdef extern from *:
         return 0;
     }
 
+    /* The led literals behind `window` (whose bit is set) that allow j lead characters,
+       at p. */
+    static int cn_probe_led(const cn_literals* lits, const cn_table* table, uint64_t window,
+                            int j, const unsigned char* data, Py_ssize_t n, Py_ssize_t p,
+                            const cn_lines* lines, cn_keys* keys) {
+        int64_t slot = cn_slot_of(table, window);
+        int k, end, id;
+        if (slot < 0) return 0;
+        end = table->slot_first[slot] + table->slot_count[slot];
+        for (k = table->slot_first[slot]; k < end; k++) {
+            id = table->grouped[k];
+            if (lits->lead_of[id] >= j && cn_try(lits, data, n, p, id, lines, keys) < 0)
+                return -1;
+        }
+        return 0;
+    }
+
     /* The led literals at the first to max_lead-th character after the line break at b (at
        the break itself they are found as written, by cn_after_break); a line break ends
        the lead. A character is its first UTF-8 byte and the continuation bytes after it. */
     static int cn_after_lead(const cn_literals* lits, const unsigned char* data, Py_ssize_t n,
                              Py_ssize_t b, const cn_lines* lines, cn_keys* keys) {
+        const cn_table* by2 = &lits->tables[CN_LEAD2];
+        const cn_table* by4 = &lits->tables[CN_LEAD4];
         Py_ssize_t p = b + 1;
-        int j, k, end;
+        uint32_t w2, w4;
+        int j;
         for (j = 1; j <= lits->max_lead; j++) {
             if (p >= n || data[p] == 10) return 0;
             do p++; while (p < n && (data[p] & 0xC0) == 0x80);
             if (p >= n) return 0;
-            if (p + 1 < n && !cn_pair_in(lits->lead_pairs, data[p] | (uint32_t)data[p + 1] << 8))
-                continue;
-            end = lits->lead_first[data[p] + 1];
-            for (k = lits->lead_first[data[p]]; k < end && lits->lead_of[k] >= j; k++)
-                if (cn_try(lits, data, n, p, lits->lead_ids[k], lines, keys) < 0)
+            /* At the last byte the pair is (byte, 0): a one-byte literal is behind every pair
+               it opens, and longer ones cannot fit. */
+            w2 = data[p] | (p + 1 < n ? (uint32_t)data[p + 1] << 8 : 0);
+            if (cn_pair_in(by2->bitmap, w2)
+                    && cn_probe_led(lits, by2, w2, j, data, n, p, lines, keys) < 0)
+                return -1;
+            if (p + 4 <= n) {
+                memcpy(&w4, data + p, 4);
+                if (cn_bit_set(by4, cn_mix(w4))
+                        && cn_probe_led(lits, by4, w4, j, data, n, p, lines, keys) < 0)
                     return -1;
+            }
         }
         return 0;
     }
@@ -1666,20 +1695,17 @@ cdef extern from *:
         int* start
         int* length
         int* owner
-        cn_table tables[5]
+        cn_table tables[7]
         int after_break_first[258]
         int* after_break_ids
         int max_lead
-        int lead_first[257]
-        int* lead_ids
         int* lead_of
-        uint64_t lead_pairs[1024]
     ctypedef struct cn_keys:
         int64_t* keys
         Py_ssize_t n
         Py_ssize_t cap
     int64_t CN_OWNER_BIAS
-    int CN_PAIRS, CN_BY4, CN_SPACED8, CN_BREAK4, CN_BREAK8, CN_TABLES
+    int CN_PAIRS, CN_BY4, CN_SPACED8, CN_BREAK4, CN_BREAK8, CN_LEAD2, CN_LEAD4, CN_TABLES
     int cn_push(cn_keys* keys, int owner, Py_ssize_t line)
     ctypedef struct cn_lines:
         Py_ssize_t* breaks
@@ -1929,11 +1955,8 @@ cdef class Prefilter:
         encoded = [(data, owner, lead) for data, owner, lead in encoded if data]
         # A led literal is found as written at the line break, and its text after the break
         # is a literal of its own (ids after the others), probed at the lead's characters.
-        led = sorted(
-            [(data[1:], owner, lead) for data, owner, lead in encoded
-             if lead > 0 and data[0] == 10 and len(data) > 1],
-            key=lambda entry: -entry[2],
-        )
+        led = [(data[1:], owner, lead) for data, owner, lead in encoded
+               if lead > 0 and data[0] == 10 and len(data) > 1]
         for owner in [o for _, o, _ in encoded] + list(pattern_owners):
             if not -OWNER_BIAS <= owner < (1 << 31) - OWNER_BIAS:
                 raise ValueError(f"owner {owner} is out of the pre-filter's range")
@@ -1943,24 +1966,29 @@ cdef class Prefilter:
         self.lits.length = <int*>PyMem_Malloc(size * sizeof(int))
         self.lits.owner = <int*>PyMem_Malloc(size * sizeof(int))
         self.lits.after_break_ids = <int*>PyMem_Malloc(size * sizeof(int))
-        self.lits.lead_ids = <int*>PyMem_Malloc(size * sizeof(int))
         self.lits.lead_of = <int*>PyMem_Malloc(size * sizeof(int))
         self.pattern_owners = <int*>PyMem_Malloc(max(self.n_patterns, 1) * sizeof(int))
         if (self.lits.start == NULL or self.lits.length == NULL or self.lits.owner == NULL
-                or self.lits.after_break_ids == NULL or self.lits.lead_ids == NULL
-                or self.lits.lead_of == NULL or self.pattern_owners == NULL):
+                or self.lits.after_break_ids == NULL or self.lits.lead_of == NULL
+                or self.pattern_owners == NULL):
             raise MemoryError()
         for i in range(self.n_patterns):
             self.pattern_owners[i] = pattern_owners[i]
         groups = [{} for _ in range(CN_TABLES)]
         after_break = [[] for _ in range(257)]  # by the byte after the break; 256: none
         pos = 0
-        for i, (data, owner, _) in enumerate(encoded + led):
+        for i, (data, owner, lead) in enumerate(encoded + led):
             self.lits.start[i], self.lits.length[i], self.lits.owner[i] = pos, len(data), owner
             pos += len(data)
-            if i >= len(encoded):
-                continue  # a led literal's text: the lead table below
-            if data[0] == 10:  # at the line breaks, by the window it opens with
+            self.lits.lead_of[i] = lead if i >= len(encoded) else 0
+            if i >= len(encoded):  # a led literal's text, by the window it opens with
+                self.lits.max_lead = max(self.lits.max_lead, lead)
+                if len(data) >= 4:
+                    groups[CN_LEAD4].setdefault(data[:4], []).append((i, 0))
+                    continue
+                for key in [data[:2]] if len(data) > 1 else [data + bytes((b,)) for b in range(256)]:
+                    groups[CN_LEAD2].setdefault(key, []).append((i, 0))
+            elif data[0] == 10:  # at the line breaks, by the window it opens with
                 if len(data) >= 8:
                     groups[CN_BREAK8].setdefault(data[:8], []).append((i, 0))
                 elif len(data) >= 4:
@@ -1982,7 +2010,6 @@ cdef class Prefilter:
                     groups[k].setdefault(data[j:j + width], []).append((i, j))
         self.blob = b"".join(data for data, _, _ in encoded + led)
         self.lits.blob = <const unsigned char*>self.blob
-        self._fill_leads(led, len(encoded))
         k = 0
         for b in range(257):
             self.lits.after_break_first[b] = k
@@ -1991,34 +2018,13 @@ cdef class Prefilter:
                 k += 1
         self.lits.after_break_first[257] = k
         for k in range(CN_TABLES):
-            _fill_table(&self.lits.tables[k], groups[k], k == CN_PAIRS)
-
-    cdef int _fill_leads(self, list led, Py_ssize_t first_id) except -1:
-        """The lead table of cn_after_lead: `led` ((text after the break, owner, lead), the
-        longest lead first) by first byte, with the pairs that can open them."""
-        cdef Py_ssize_t i, k = 0, b
-        cdef uint32_t pair
-        by_byte = [[] for _ in range(256)]
-        for i, (data, _, lead) in enumerate(led):
-            by_byte[data[0]].append((first_id + i, lead))
-            self.lits.max_lead = max(self.lits.max_lead, lead)
-            for b in (data[1:2] or range(256)):  # one byte: every pair it opens
-                pair = data[0] | b << 8
-                self.lits.lead_pairs[pair >> 6] |= (<uint64_t>1) << (pair & 63)
-        for b in range(256):
-            self.lits.lead_first[b] = k
-            for i, lead in by_byte[b]:
-                self.lits.lead_ids[k], self.lits.lead_of[k] = i, lead
-                k += 1
-        self.lits.lead_first[256] = k
-        return 0
+            _fill_table(&self.lits.tables[k], groups[k], k in (CN_PAIRS, CN_LEAD2))
 
     def __dealloc__(self):
         PyMem_Free(self.lits.start)
         PyMem_Free(self.lits.length)
         PyMem_Free(self.lits.owner)
         PyMem_Free(self.lits.after_break_ids)
-        PyMem_Free(self.lits.lead_ids)
         PyMem_Free(self.lits.lead_of)
         PyMem_Free(self.pattern_owners)
         for k in range(CN_TABLES):
@@ -2151,20 +2157,50 @@ cdef inline bint _folds_to_space(Py_UCS4 c) noexcept:
     return c == 0x09 or c == 0xA0 or 0x2000 <= c <= 0x200A or c in (0x202F, 0x205F, 0x3000)
 
 
-# What the scan form makes of each character below U+0530: lower-cased, "İ" and "ı" to
-# "i", final sigma to sigma; SCAN_SPACE for a space of any kind, SCAN_DROP for a soft
-# hyphen. One lookup replaces the tests scan_bytes makes on other characters.
+# What the scan form makes of each character below U+0530: lower-cased, "İ" to "i", the
+# case variants of linetext.CASE_VARIANTS ("ı", "ſ", final sigma, ...) to their letter;
+# SCAN_SPACE for a space of any kind, SCAN_DROP for a soft hyphen. One lookup replaces the
+# tests scan_bytes makes on other characters.
 cdef enum:
     SCAN_SPACE = 0x20
     SCAN_DROP = 0x110000
 
+cdef dict _VARIANTS = _linetext.CASE_VARIANTS  # Py_UCS4 goes in and out as a 1-character str
 cdef Py_UCS4 _SCAN_FOLD[LOWER_TABLE_SIZE]
 for _k in range(LOWER_TABLE_SIZE):
-    _SCAN_FOLD[_k] = _LOWER[_k]
+    _SCAN_FOLD[_k] = _VARIANTS.get(_LOWER[_k], _LOWER[_k])
+
+# The variants at U+0530 and above, and a bit per 256-character page below U+10000 that
+# holds one: most characters are turned away by their page.
+cdef enum:
+    WIDE_VARIANTS = 16
+cdef Py_UCS4 _WIDE_FROM[WIDE_VARIANTS]
+cdef Py_UCS4 _WIDE_TO[WIDE_VARIANTS]
+cdef int _N_WIDE = 0
+cdef uint64_t _WIDE_PAGES[4]
+memset(_WIDE_PAGES, 0, sizeof(_WIDE_PAGES))
+for _from, _to in _VARIANTS.items():
+    if ord(_from) >= LOWER_TABLE_SIZE:
+        if ord(_from) >= 0x10000 or _N_WIDE == WIDE_VARIANTS:
+            raise ValueError("linetext.CASE_VARIANTS outgrew the scan form's wide table")
+        _WIDE_FROM[_N_WIDE], _WIDE_TO[_N_WIDE] = ord(_from), ord(_to)
+        _WIDE_PAGES[ord(_from) >> 14] |= (<uint64_t>1) << ((ord(_from) >> 8) & 63)
+        _N_WIDE += 1
 _SCAN_FOLD[0x09] = _SCAN_FOLD[0xA0] = SCAN_SPACE
 _SCAN_FOLD[0xAD] = SCAN_DROP
-_SCAN_FOLD[0x130] = _SCAN_FOLD[0x131] = 0x69
-_SCAN_FOLD[0x3C2] = _SCAN_FOLD[0x3A3] = 0x3C3
+_SCAN_FOLD[0x130] = 0x69
+
+
+cdef inline Py_UCS4 _wide_variant(Py_UCS4 c) noexcept:
+    """A lower-cased character at U+0530 or above, its case variant folded."""
+    cdef uint32_t code = c  # a number: shifting a Py_UCS4 would make a str of it
+    cdef int k
+    if code >= 0x10000 or not (_WIDE_PAGES[code >> 14] >> ((code >> 8) & 63)) & 1:
+        return c
+    for k in range(_N_WIDE):
+        if _WIDE_FROM[k] == c:
+            return _WIDE_TO[k]
+    return c
 
 
 cpdef bytes scan_bytes(str text):
@@ -2323,7 +2359,7 @@ cdef inline Py_ssize_t _fold_span(
             continue
         if _zero_width(c):
             continue
-        c = _lower(c)
+        c = _wide_variant(_lower(c))
         if _folds_to_space(c):
             if buf[out - 1] == 0x20:
                 continue

@@ -26,7 +26,7 @@ from typing import Any, AnyStr, Protocol
 
 import regex
 
-from cleannews.linetext import normalize_line
+from cleannews.linetext import CASE_VARIANTS, normalize_line
 from cleannews.model import Rule
 
 try:
@@ -183,15 +183,13 @@ def literal_form(text: str) -> str:
 
 
 def _fold_case_variants(text: str) -> str:
-    """Letters that lower-case in more than one way, folded to one: `"İ".lower()` is "i" + a
-    combining dot, and it and the dotless "ı" fold to "i" (as normalize_line does); final
-    sigma folds to sigma, since lower-casing one character at a time (as the compiled scan
-    does) cannot tell a word-final "Σ" from another."""
-    if "\u0131" in text:
-        text = text.replace("\u0131", "i")
-    if "\u0307" in text:
-        text = text.replace("i\u0307", "i")
-    return text.replace("\u03c2", "\u03c3") if "\u03c2" in text else text
+    """Letters that match one another under (?i) but lower-case apart, folded to one (see
+    CASE_VARIANTS): the dotless "ı" to "i", "ſ" to "s", final sigma to sigma, ...; and
+    `"İ".lower()`, "i" + a combining dot, to "i" (as normalize_line does)."""
+    for char, folded in CASE_VARIANTS.items():
+        if char in text:
+            text = text.replace(char, folded)
+    return text.replace("i\u0307", "i") if "\u0307" in text else text
 
 
 _ANCHOR_BELOW = 12  # characters
@@ -381,9 +379,7 @@ def scan_form(text: str) -> str:
     return "\n" + text
 
 
-def make_scanner(
-    literals: Sequence[Literal], patterns: Sequence[tuple[str, int]]
-) -> Scanner:
+def make_scanner(literals: Sequence[Literal], patterns: Sequence[tuple[str, int]]) -> Scanner:
     """The compiled pre-filter when the extension is built; else Hyperscan if it is
     installed and works here; else an Aho-Corasick automaton (pyahocorasick, for platforms
     without Hyperscan wheels); else pure Python. All find the same lines for trigger patterns

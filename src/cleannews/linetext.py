@@ -18,6 +18,39 @@ _FULL_STOP_END = re.compile(r"(?<![.…])\.[\"'”’»«)\]]*\s*$")
 # A line that opens with a bracket is a note under a title ('(Origine: …)'), not a headline.
 _BRACKET_START = re.compile(r"\s*[(（]")
 
+# Letters that `re` and `regex` match under (?i) for a letter of another lower case (the
+# extra cases of `re._casefix`; "İ" lower-cases to "i" + a combining dot, folded apart),
+# each to that letter's lower case: the pre-filter looks for lower-cased literals in
+# lower-cased text, and must find one wherever a case-insensitive pattern matches it.
+CASE_VARIANTS = {
+    "\u0131": "i",  # dotless i
+    "\u017f": "s",  # long s
+    "\u00b5": "\u03bc",  # micro sign: mu
+    "\u0345": "\u03b9",  # combining iota: iota
+    "\u1fbe": "\u03b9",
+    "\u1fd3": "\u0390",
+    "\u1fe3": "\u03b0",
+    "\u03c2": "\u03c3",  # final sigma: sigma (lower-casing one character cannot tell them)
+    "\u03d0": "\u03b2",  # Greek symbol forms: beta, theta, phi, pi, kappa, rho, epsilon
+    "\u03d1": "\u03b8",
+    "\u03d5": "\u03c6",
+    "\u03d6": "\u03c0",
+    "\u03f0": "\u03ba",
+    "\u03f1": "\u03c1",
+    "\u03f5": "\u03b5",
+    "\u1c80": "\u0432",  # old Cyrillic letter forms: ve, de, o, es, te, te, hard sign, yat
+    "\u1c81": "\u0434",
+    "\u1c82": "\u043e",
+    "\u1c83": "\u0441",
+    "\u1c84": "\u0442",
+    "\u1c85": "\u0442",
+    "\u1c86": "\u044a",
+    "\u1c87": "\u0463",
+    "\u1c88": "\ua64b",
+    "\u1e9b": "\u1e61",  # long s with dot above
+    "\ufb05": "\ufb06",  # ligature long s t
+}
+
 PROSE_MIN_WORDS = 5
 HEADLINE_MIN_WORDS = 4
 # A line longer than this many characters per allowed word cannot be within `max_words`;
