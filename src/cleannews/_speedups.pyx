@@ -1330,7 +1330,8 @@ cdef extern from *:
     """
     /* The literal search of Prefilter, in plain C: one pass, no Python object per hit.
 
-       Literals that open with a line break are probed at the line breaks only. The others
+       Literals that open with a line break are probed at the line breaks only (and, if
+       they allow lead characters, at the next few characters: cn_after_lead). The others
        are found through windows of their own where they are rare in news text: a literal
        of 11 bytes or more through four consecutive eight-byte windows, tested at every
        fourth position only (whatever its position, one of the four starts at a multiple of
@@ -1933,7 +1934,8 @@ cdef class Prefilter:
     plus the matches of a Hyperscan pattern database, as candidate lines per owner.
 
     Literals that open with a line break are probed at the line breaks only, through the
-    window they open with. The others are found through windows where they are rare in news
+    window they open with; those that allow lead characters also at the next characters of
+    the line, through tables of their own. The others are found through windows where they are rare in news
     text, tested against bitmaps that reject almost every position at once: a literal under
     four bytes through one byte pair, one of 4 to 10 bytes through one four-byte window,
     both tested at every position; a longer one through four consecutive eight-byte
