@@ -257,6 +257,71 @@ def test_literal_search_finds_overlapping_and_edge_occurrences() -> None:
     }
 
 
+def _same_as_reference(pairs: list[tuple[str, int]], texts: list[str]) -> None:
+    literals = [(text, owner, 0) for text, owner in pairs]
+    prefilter = speedups.Prefilter(literals, [])
+    reference = RegexScanner(literals, [])
+    for text in texts:
+        count = text.count("\n") + 1
+        assert prefilter.lines(text, count) == reference.lines(text, count), text
+
+
+# One literal of each length from 1 to 12 bytes: every class of the shift-or filter (1;
+# 2-3; 4-5; 6; 7; 8 and more, windows of 8 bytes for 9 and 10) and both sides of the
+# 11-byte bound of the spaced eight-byte windows.
+NESTED = "qzxwvkjyupmb"
+EACH_LENGTH = [(NESTED[:length], length) for length in range(1, len(NESTED) + 1)]
+
+
+def test_literal_search_at_every_filter_bucket_and_text_edge() -> None:
+    """Each length at the very start and the very end of texts of every length up to a few
+    blocks of the filter (the last block is read from a padded copy), alone, overlapping
+    itself, and cut off by the end of the text."""
+    texts = []
+    for literal, _ in EACH_LENGTH:
+        for gap in range(20):
+            texts.append(literal + "e" * gap + literal)
+            texts.append("e" * gap + literal)
+            texts.append(literal + "e" * gap)
+        texts += [literal, literal[:-1], literal * 3, f"{literal}\n{literal}"]
+    _same_as_reference(EACH_LENGTH, texts)
+
+
+def test_literal_search_one_byte_literals() -> None:
+    """One-byte literals (a bucket of width one) at the text's first and last byte, in runs,
+    next to line breaks, and beside a two-byte one that holds the same byte."""
+    literals = [("@", 0), ("#", 1), ("\u00e9", 2), ("@#", 3)]
+    texts = ["@", "#", "@@@", "a@", "@a", "\n@\n", "x\n#", "\u00e9", "caf\u00e9 @# #@"]
+    _same_as_reference(literals, texts + ["lorem ipsum " * 5 + t for t in texts])
+
+
+def test_literal_search_many_literals_sharing_a_suffix() -> None:
+    """Literals that share their last bytes (one window for many, each compared in turn),
+    and so many of one length class that the spare buckets split it."""
+    literals = [(f"{word} newsletter", k) for k, word in enumerate(["our", "the", "a", "my"])]
+    literals += [(f"x{k:03d}letter", 10 + k) for k in range(200)]  # 10 bytes each
+    literals += [(f"k{k:02d}ter", 300 + k) for k in range(60)]  # 6 bytes each
+    literals += [("ter", 400), ("letter", 401), ("sletter", 402)]
+    texts = [
+        "sign up for our newsletter today",
+        "x007letter and x199letter, x200letter, k05ter k60ter",
+        "newsletter letter sletter ter",
+        "x012lette",
+    ]
+    _same_as_reference(literals, [*texts, "\n".join(texts)])
+
+
+@given(st.lists(st.binary(min_size=1, max_size=10)))
+def test_filter_buckets_hold_every_literal_once_within_its_width(literals: list[bytes]) -> None:
+    """What the filter's exactness rests on: at most eight buckets, each literal in one,
+    and no window wider than a literal of its bucket or than the filter's eight slots."""
+    buckets = speedups._filter_buckets(list(enumerate(literals)))
+    assert len(buckets) <= 8
+    assert sorted(i for _, members in buckets for i, _ in members) == list(range(len(literals)))
+    for width, members in buckets:
+        assert 1 <= width <= min(8, *(len(data) for _, data in members))
+
+
 def test_pure_python_engine_can_be_forced() -> None:
     """CLEANNEWS_PURE_PYTHON=1 runs engine.py (what runs where the extension is not built)."""
     seed = next(c for c in CASES if c.set == "seeds")

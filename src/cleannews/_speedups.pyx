@@ -1331,14 +1331,16 @@ cdef extern from *:
     /* The literal search of Prefilter, in plain C: one pass, no Python object per hit.
 
        Literals that open with a line break are probed at the line breaks only (and, if
-       they allow lead characters, at the next few characters: cn_after_lead). The others
-       are found through windows of their own where they are rare in news text: a literal
-       of 11 bytes or more through four consecutive eight-byte windows, tested at every
-       fourth position only (whatever its position, one of the four starts at a multiple of
-       four); one of 4 to 10 bytes through one four-byte window, and a shorter one through
-       one byte pair (a bitmap of all 65,536 pairs), both tested at every position. */
+       they allow lead characters, at the next few characters: cn_after_lead). A literal of
+       11 bytes or more is found through four consecutive eight-byte windows, tested against
+       a bitmap of window hashes at every fourth position only (whatever its position, one
+       of the four starts at a multiple of four). The shorter ones go through a shift-or
+       filter of eight buckets (FDR, as in Hyperscan): each is found through one window of
+       its bucket's width (up to eight bytes) and the filter keeps, per bucket and per end
+       position, whether each of the last eight bytes can belong to some window of the
+       bucket; a position where all can is looked up in the bucket's table of windows. */
     typedef struct {
-        uint64_t* bitmap;       /* a bit per window hash (the pair table: per pair) */
+        uint64_t* bitmap;       /* a bit per window hash */
         int shift;              /* 64 - log2(bits in the bitmap) */
         uint64_t* slot_window;  /* open addressing, keyed by the exact window */
         int* slot_first;        /* the group's first index into `grouped`; -1: empty slot */
@@ -1348,8 +1350,17 @@ cdef extern from *:
         int* grouped_offset;    /* where that window starts in the literal */
     } cn_table;
 
-    enum { CN_PAIRS, CN_BY4, CN_SPACED8, CN_BREAK4, CN_BREAK8, CN_LEAD2, CN_LEAD4, CN_TABLES };
-    #define CN_STRIDE 4
+    /* The filter's buckets come after the three window tables. */
+    enum { CN_SPACED8, CN_BREAK4, CN_BREAK8, CN_LEAD2, CN_LEAD4, CN_BUCKET0, CN_BUCKETS = 8,
+           CN_TABLES = CN_BUCKET0 + CN_BUCKETS };
+    /* The filter reads a position as its byte and the low CN_NEXT_BITS bits of the next
+       one, a "super character", with an entry per super character in its reach table.
+       With the byte alone, the letters of phrases pass nearly everywhere; 5 bits (a 64 KB
+       table) cost 1,500 instructions per benchmark document more than the whole next byte
+       (512 KB, of which news text reads a few hundred lines). */
+    #define CN_NEXT_BITS 8
+    #define CN_REACH_SIZE (256 << CN_NEXT_BITS)
+    #define CN_BLOCK 8
 
     typedef struct {
         const unsigned char* blob;  /* every literal's bytes, back to back */
@@ -1357,6 +1368,10 @@ cdef extern from *:
         int* length;
         int* owner;
         cn_table tables[CN_TABLES];
+        /* bit 8 * k + b clear: the super character can stand k bytes before the end of a
+           window of bucket b (clear for every k at or past the bucket's width) */
+        uint64_t* reach;
+        int width[CN_BUCKETS];      /* bytes of each bucket's windows */
         /* literals under four bytes that open with a line break, by the byte after it
            ([256, 257): a bare line break) */
         int after_break_first[258];
@@ -1451,8 +1466,8 @@ cdef extern from *:
         if (length < 8) {  /* most tries are of short literals, and fail: no call for them */
             for (k = 0; k < length; k++)
                 if (data[start + k] != want[k]) return 0;
-        } else if (memcmp(data + start, want, length) != 0) {
-            return 0;
+        } else if (data[start] != want[0] || memcmp(data + start, want, length) != 0) {
+            return 0;  /* many literals share a window: their first bytes part most of them */
         }
         at = cn_line_of(lines, start + length - 1);
         if (at < 0 || at >= lines->count) return 0;
@@ -1572,94 +1587,141 @@ cdef extern from *:
         return 0;
     }
 
-    /* The windows of the block at p whose bits are set in `passed` (bit k: the pair at
-       p + k; bit 4 + k: the four-byte window there; bit 8: the eight-byte window at p). */
-    static int cn_passed(const cn_literals* lits, const unsigned char* data, Py_ssize_t n,
-                         Py_ssize_t p, unsigned passed, const cn_lines* lines, cn_keys* keys) {
-        uint64_t w8;
-        uint32_t w4;
+    /* The little-endian value of the `width` bytes at `at` (any byte order of the machine). */
+    static inline uint64_t cn_little(const unsigned char* at, int width) {
+        uint64_t value = 0;
         int k;
-        for (k = 0; k < CN_STRIDE; k++) {
-            if (passed & (1u << k)
-                    && cn_probe(lits, &lits->tables[CN_PAIRS], data[p + k] | (uint32_t)data[p + k + 1] << 8,
-                                data, n, p + k, lines, keys) < 0)
-                return -1;
-            if (passed & (16u << k)) {
-                memcpy(&w4, data + p + k, 4);
-                if (cn_probe(lits, &lits->tables[CN_BY4], w4, data, n, p + k, lines, keys) < 0)
-                    return -1;
-            }
+        for (k = width - 1; k >= 0; k--) value = value << 8 | at[k];
+        return value;
+    }
+
+    /* The super character at `at`: its byte and the low bits of the next one, read byte
+       by byte (the same on any machine). */
+    static inline unsigned cn_super(const unsigned char* at) {
+        return (at[0] | (unsigned)at[1] << 8) & (CN_REACH_SIZE - 1);
+    }
+
+    /* The filter's state after a position: byte k, bit b clear when the bytes read so far
+       can be a window of bucket b ending k positions on (as far as they go). Each position
+       shifts the state a byte down and ORs in its reach, so that byte 0 is the verdict for
+       a window ending at the position itself.
+
+       cn_flagged: the windows let through in the block of CN_BLOCK positions at `at`
+       (which holds one more byte, the last position's next), from the state before it;
+       bit 8 * j + b set: one of bucket b may end at position j. */
+    static inline uint64_t cn_flagged(const uint64_t* reach, const unsigned char* at,
+                                      uint64_t state) {
+        uint64_t flagged = 0;
+        int j;
+        for (j = 0; j < CN_BLOCK; j++) {
+            state = (state >> 8) | reach[cn_super(at + j)];
+            flagged |= (~state & 0xFF) << 8 * j;
         }
-        if (passed & 256u) {
-            memcpy(&w8, data + p, 8);
-            if (cn_probe(lits, &lits->tables[CN_SPACED8], w8, data, n, p, lines, keys) < 0)
+        return flagged;
+    }
+
+    /* The same block, the state carried on: whether it lets any window through. Most
+       blocks let none, and their states are only ANDed together; cn_confirm goes over a
+       block that does again (kept apart, the loop keeps no state of the block for it). */
+    static inline int cn_filter_block(const uint64_t* reach, const unsigned char* at,
+                                      uint64_t* state) {
+        uint64_t s = *state, all = ~(uint64_t)0;
+        int j;
+        for (j = 0; j < CN_BLOCK; j++) {
+            s = (s >> 8) | reach[cn_super(at + j)];
+            all &= s;
+        }
+        *state = s;
+        return (~all & 0xFF) != 0;
+    }
+
+    /* The index of the lowest set bit of x (not 0), by a de Bruijn sequence: plain C. */
+    static inline int cn_lowest_bit(uint64_t x) {
+        static const unsigned char at[64] = {
+            0, 1, 48, 2, 57, 49, 28, 3, 61, 58, 50, 42, 38, 29, 17, 4, 62, 55, 59, 36, 53, 51,
+            43, 22, 45, 39, 33, 30, 24, 18, 12, 5, 63, 47, 56, 27, 60, 41, 37, 16, 54, 35, 52,
+            21, 44, 32, 23, 11, 46, 26, 40, 15, 34, 20, 31, 10, 25, 14, 19, 9, 13, 8, 7, 6};
+        return at[((x & (0 - x)) * 0x03F79D71B4CB0A89ULL) >> 58];
+    }
+
+    /* Look up the windows the filter lets through in the block at p, read at `at` from the
+       state before it; only those of the positions in `keep` (bits of cn_flagged). */
+    static int cn_confirm(const cn_literals* lits, const unsigned char* data, Py_ssize_t n,
+                          Py_ssize_t p, const unsigned char* at, uint64_t state, uint64_t keep,
+                          const cn_lines* lines, cn_keys* keys) {
+        const cn_table* table;
+        uint64_t window, flagged = cn_flagged(lits->reach, at, state) & keep;
+        Py_ssize_t start;
+        int bit, width;
+        for (; flagged; flagged &= flagged - 1) {
+            bit = cn_lowest_bit(flagged);
+            width = lits->width[bit & 7];
+            start = p + (bit >> 3) - width + 1;
+            if (start < 0) continue;
+            table = &lits->tables[CN_BUCKET0 + (bit & 7)];
+            /* most flags are of the widest buckets: a constant width is read in one load */
+            window = width == CN_BLOCK ? cn_little(data + start, CN_BLOCK)
+                                       : cn_little(data + start, width);
+            if (cn_bit_set(table, cn_mix(window))
+                    && cn_probe(lits, table, window, data, n, start, lines, keys) < 0)
                 return -1;
         }
         return 0;
     }
 
-    /* The `passed` mask of cn_passed for the block at p, each window tested only where the
-       text holds it: the blocks the fast loop of cn_scan leaves, near the end. */
-    static unsigned cn_mask_at(const cn_literals* lits, const unsigned char* data,
-                               Py_ssize_t n, Py_ssize_t p) {
-        unsigned passed = 0;
+    /* The eight-byte window at p, if the text holds it, for the literals of 11 bytes or more. */
+    static int cn_spaced(const cn_literals* lits, const unsigned char* data, Py_ssize_t n,
+                         Py_ssize_t p, const cn_lines* lines, cn_keys* keys) {
+        const cn_table* table = &lits->tables[CN_SPACED8];
         uint64_t w8;
-        uint32_t w4;
-        int k;
-        for (k = 0; k < CN_STRIDE && p + k + 2 <= n; k++) {
-            passed |= cn_pair_in(lits->tables[CN_PAIRS].bitmap,
-                                 data[p + k] | (uint32_t)data[p + k + 1] << 8) << k;
-            if (p + k + 4 <= n) {
-                memcpy(&w4, data + p + k, 4);
-                passed |= (unsigned)cn_bit_set(&lits->tables[CN_BY4], cn_mix(w4)) << (4 + k);
-            }
-        }
-        if (p + 8 <= n) {
-            memcpy(&w8, data + p, 8);
-            passed |= (unsigned)cn_bit_set(&lits->tables[CN_SPACED8], cn_mix(w8)) << 8;
-        }
-        return passed;
+        if (p + 8 > n) return 0;
+        memcpy(&w8, data + p, 8);  /* its own read: the byte order is the machine's */
+        if (!cn_bit_set(table, cn_mix(w8))) return 0;
+        return cn_probe(lits, table, w8, data, n, p, lines, keys);
+    }
+
+    /* The block at p, both searches, where the text ends inside or just past it: the
+       filter reads a copy padded with zeros (a position's next byte counts only when a
+       window goes on past it) and what it flags past the text is dropped. */
+    static int cn_last_block(const cn_literals* lits, const unsigned char* data, Py_ssize_t n,
+                             Py_ssize_t p, uint64_t* state, const cn_lines* lines,
+                             cn_keys* keys) {
+        unsigned char padded[CN_BLOCK + 1] = {0};
+        Py_ssize_t left = n - p < CN_BLOCK + 1 ? n - p : CN_BLOCK + 1;
+        uint64_t before = *state;
+        uint64_t keep = left < CN_BLOCK ? ((uint64_t)1 << 8 * left) - 1 : ~(uint64_t)0;
+        memcpy(padded, data + p, left);
+        if (cn_filter_block(lits->reach, padded, state)
+                && cn_confirm(lits, data, n, p, padded, before, keep, lines, keys) < 0)
+            return -1;
+        if (cn_spaced(lits, data, n, p, lines, keys) < 0) return -1;
+        return cn_spaced(lits, data, n, p + 4, lines, keys);
     }
 
     static int cn_scan(const cn_literals* lits, const unsigned char* data, Py_ssize_t n,
                        const cn_lines* lines, cn_keys* keys) {
         /* Read once: the probes write through `keys`, which the compiler cannot tell apart. */
-        const uint64_t* pairs = lits->tables[CN_PAIRS].bitmap;
-        const uint64_t* bits4 = lits->tables[CN_BY4].bitmap;
-        const uint64_t* bits8 = lits->tables[CN_SPACED8].bitmap;
-        const int shift4 = lits->tables[CN_BY4].shift, shift8 = lits->tables[CN_SPACED8].shift;
+        const uint64_t* reach = lits->reach;
+        uint64_t state = 0, before;  /* 0: before the text, anything */
         Py_ssize_t p, k;
         for (k = 0; k < lines->n; k++)
             if (cn_after_break(lits, data, n, lines->breaks[k], lines, keys) < 0
                     || (lits->max_lead
                         && cn_after_lead(lits, data, n, lines->breaks[k], lines, keys) < 0))
                 return -1;
-        /* Where eight bytes are left, the bitmaps are tested for a block of four positions
-           at once, and only the windows that pass are probed; most blocks have none. */
-        for (p = 0; p + 8 <= n; p += CN_STRIDE) {
-            uint64_t w8;
-            uint32_t w[4];
-            unsigned passed;
-            const unsigned char* at = data + p;
-            memcpy(&w8, at, 8);
-            memcpy(w, at, 4);  /* each its own read: the byte order is the machine's */
-            memcpy(w + 1, at + 1, 4);
-            memcpy(w + 2, at + 2, 4);
-            memcpy(w + 3, at + 3, 4);
-            passed = cn_pair_in(pairs, at[0] | (uint32_t)at[1] << 8)
-                     | cn_pair_in(pairs, at[1] | (uint32_t)at[2] << 8) << 1
-                     | cn_pair_in(pairs, at[2] | (uint32_t)at[3] << 8) << 2
-                     | cn_pair_in(pairs, at[3] | (uint32_t)at[4] << 8) << 3
-                     | cn_bit_in(bits4, shift4, cn_mix(w[0])) << 4
-                     | cn_bit_in(bits4, shift4, cn_mix(w[1])) << 5
-                     | cn_bit_in(bits4, shift4, cn_mix(w[2])) << 6
-                     | cn_bit_in(bits4, shift4, cn_mix(w[3])) << 7
-                     | cn_bit_in(bits8, shift8, cn_mix(w8)) << 8;
-            if (passed && cn_passed(lits, data, n, p, passed, lines, keys) < 0)
+        /* Where the block, its next byte and both its eight-byte windows are in the text;
+           only what the filter or the bitmap lets through is looked up. */
+        for (p = 0; p + CN_BLOCK + 4 <= n; p += CN_BLOCK) {
+            before = state;
+            if (cn_filter_block(reach, data + p, &state)
+                    && cn_confirm(lits, data, n, p, data + p, before, ~(uint64_t)0, lines, keys) < 0)
+                return -1;
+            if (cn_spaced(lits, data, n, p, lines, keys) < 0
+                    || cn_spaced(lits, data, n, p + 4, lines, keys) < 0)
                 return -1;
         }
-        for (; p < n; p += CN_STRIDE)
-            if (cn_passed(lits, data, n, p, cn_mask_at(lits, data, n, p), lines, keys) < 0)
+        for (; p < n; p += CN_BLOCK)
+            if (cn_last_block(lits, data, n, p, &state, lines, keys) < 0)
                 return -1;
         return 0;
     }
@@ -1682,6 +1744,8 @@ cdef extern from *:
     static inline uint64_t cn_slot(uint64_t window, uint64_t mask) { return (cn_mix(window) >> 32) & mask; }
     static inline uint32_t cn_bit(uint64_t window, int shift) { return (uint32_t)(cn_mix(window) >> shift); }
     """
+    enum: CN_SPACED8, CN_BREAK4, CN_BREAK8, CN_LEAD2, CN_LEAD4, CN_BUCKET0, CN_BUCKETS, CN_TABLES
+    enum: CN_NEXT_BITS, CN_REACH_SIZE
     ctypedef struct cn_table:
         uint64_t* bitmap
         int shift
@@ -1696,7 +1760,9 @@ cdef extern from *:
         int* start
         int* length
         int* owner
-        cn_table tables[7]
+        cn_table tables[CN_TABLES]
+        uint64_t* reach
+        int width[CN_BUCKETS]
         int after_break_first[258]
         int* after_break_ids
         int max_lead
@@ -1706,7 +1772,6 @@ cdef extern from *:
         Py_ssize_t n
         Py_ssize_t cap
     int64_t CN_OWNER_BIAS
-    int CN_PAIRS, CN_BY4, CN_SPACED8, CN_BREAK4, CN_BREAK8, CN_LEAD2, CN_LEAD4, CN_TABLES
     int cn_push(cn_keys* keys, int owner, Py_ssize_t line)
     ctypedef struct cn_lines:
         Py_ssize_t* breaks
@@ -1724,9 +1789,9 @@ cdef extern from *:
 
 
 cdef enum:
-    PAIR_BELOW = 4      # bytes: shorter literals are found by a byte pair
     LONG_FROM = 11      # bytes: longer literals are found by eight-byte windows
-    SPACING = 4         # positions between the windows tested (CN_STRIDE)
+    SPACING = 4         # positions between the eight-byte windows tested
+    FILTER_WIDTH = 8    # bytes: the widest window of the filter (its 64-bit state)
 
 
 @cython.final
@@ -1874,9 +1939,10 @@ cdef Py_ssize_t _window_offset(bytes data, Py_ssize_t width, Py_ssize_t run, dic
     return best
 
 
-cdef int _fill_table(cn_table* table, dict groups, bint pairs) except -1:
+cdef int _fill_table(cn_table* table, dict groups, bint pairs, bint little) except -1:
     """Lay out {window bytes: [(literal id, offset of the window in it)]} as a table (freed
-    by _free_table); `pairs`: two-byte windows, whose bitmap has a bit per pair."""
+    by _free_table); `pairs`: two-byte windows, whose bitmap has a bit per pair; `little`:
+    windows read byte by byte, first byte low (cn_little), else as memcpy reads them."""
     cdef Py_ssize_t slots = 16, i, k = 0, total = 0, bits = 16 if pairs else 12
     cdef uint64_t window, slot
     cdef uint32_t bit
@@ -1905,8 +1971,7 @@ cdef int _fill_table(cn_table* table, dict groups, bint pairs) except -1:
     for i in range(slots):
         table.slot_first[i] = -1
     for key, entries in groups.items():
-        # A pair is read byte by byte, first byte low; other windows as memcpy reads them.
-        window = <uint64_t>int.from_bytes(key, "little" if pairs else sys.byteorder)
+        window = <uint64_t>int.from_bytes(key, "little" if little else sys.byteorder)
         slot = cn_slot(window, table.slot_mask)
         while table.slot_first[slot] >= 0:
             slot = (slot + 1) & table.slot_mask
@@ -1918,6 +1983,50 @@ cdef int _fill_table(cn_table* table, dict groups, bint pairs) except -1:
         bit = <uint32_t>window if pairs else cn_bit(window, table.shift)
         table.bitmap[bit >> 6] |= (<uint64_t>1) << (bit & 63)
     return 0
+
+
+# The filter's classes of literals by length (up to FILTER_WIDTH bytes): measured on the
+# benchmark documents with the built-in packs, a 1-byte literal alone, 2 and 3 bytes
+# together, 4 and 5 together, then one class per length let through the fewest positions.
+_FILTER_CLASS = (0, 1, 2, 2, 4, 4, 6, 7, 8)
+
+
+def _filter_buckets(list literals):
+    """[(window width, [(literal id, bytes)])]: the filter's buckets for literals under
+    LONG_FROM bytes. A bucket holds one class of lengths, its width the shortest of them (a
+    short literal in a bucket of long ones would let any byte through at every slot past
+    its own); buckets left over split the classes with the most literals each, in order of
+    their last bytes (fewer super characters per slot)."""
+    classes = {}
+    for i, data in literals:
+        classes.setdefault(_FILTER_CLASS[min(len(data), FILTER_WIDTH)], []).append((i, data))
+    parts = dict.fromkeys(classes, 1)
+    for _ in range(CN_BUCKETS - len(classes) if classes else 0):
+        widest = max(parts, key=lambda c: len(classes[c]) / parts[c])
+        parts[widest] += 1
+    buckets = []
+    for key, members in sorted(classes.items()):
+        members.sort(key=lambda member: member[1][::-1])
+        size = -(-len(members) // parts[key])
+        width = min(FILTER_WIDTH, *(len(data) for _, data in members))
+        buckets += [(width, members[k:k + size]) for k in range(0, len(members), size)]
+    return buckets
+
+
+cdef void _clear_reach(uint64_t* reach, int bucket, const unsigned char* window, int width) noexcept:
+    """Let `window` through bucket `bucket` of the filter: clear, for each of its bytes, the
+    bucket's bit for its slot (bytes from the end) under the super character it makes with
+    the next byte of the window; the last byte's next one is any (the slots before the
+    window are cleared for every super character by _fill_filter)."""
+    cdef int k, nxt, low = (1 << CN_NEXT_BITS) - 1
+    cdef uint64_t bit
+    for k in range(width):
+        bit = (<uint64_t>1) << (8 * k + bucket)
+        if k == 0:
+            for nxt in range(low + 1):
+                reach[window[width - 1] | nxt << 8] &= ~bit
+        else:
+            reach[window[width - 1 - k] | (window[width - k] & low) << 8] &= ~bit
 
 
 cdef void _free_table(cn_table* table) noexcept:
@@ -1935,11 +2044,12 @@ cdef class Prefilter:
 
     Literals that open with a line break are probed at the line breaks only, through the
     window they open with; those that allow lead characters also at the next characters of
-    the line, through tables of their own. The others are found through windows where they are rare in news
-    text, tested against bitmaps that reject almost every position at once: a literal under
-    four bytes through one byte pair, one of 4 to 10 bytes through one four-byte window,
-    both tested at every position; a longer one through four consecutive eight-byte
-    windows, tested at every fourth position only. See the C code above `cn_find`.
+    the line, through tables of their own. The others are found through windows where they
+    are rare in news text: one of 11 bytes or more through four consecutive eight-byte
+    windows, tested against a bitmap of window hashes at every fourth position only; a
+    shorter one through one window of up to eight bytes, in one of the eight buckets of a
+    shift-or filter that reads every position (FDR, as in Hyperscan's literal matcher, in
+    portable C). See the C code above `cn_find`.
     """
 
     cdef bytes blob
@@ -1951,7 +2061,7 @@ cdef class Prefilter:
         """`literals`: (text as compiler.literal_form gives it, owner, lead: see
         compiler.Literal); `pattern_owners`: the owner of each pattern of the Hyperscan
         database passed to `lines`."""
-        cdef Py_ssize_t i, k, size, offset, width
+        cdef Py_ssize_t i, k, size, offset
         memset(&self.lits, 0, sizeof(cn_literals))
         encoded = [(lit.encode("utf-8", "replace"), owner, lead) for lit, owner, lead in literals]
         encoded = [(data, owner, lead) for data, owner, lead in encoded if data]
@@ -1978,6 +2088,7 @@ cdef class Prefilter:
             self.pattern_owners[i] = pattern_owners[i]
         groups = [{} for _ in range(CN_TABLES)]
         after_break = [[] for _ in range(257)]  # by the byte after the break; 256: none
+        filtered = []
         pos = 0
         for i, (data, owner, lead) in enumerate(encoded + led):
             self.lits.start[i], self.lits.length[i], self.lits.owner[i] = pos, len(data), owner
@@ -1997,19 +2108,12 @@ cdef class Prefilter:
                     groups[CN_BREAK4].setdefault(data[:4], []).append((i, 0))
                 else:
                     after_break[data[1] if len(data) > 1 else 256].append(i)
-            elif len(data) == 1:  # the pairs it ends (the scan form opens with a break)
-                for b in range(256):
-                    groups[CN_PAIRS].setdefault(bytes((b, data[0])), []).append((i, -1))
+            elif len(data) < LONG_FROM:
+                filtered.append((i, data))
             else:
-                k, width = (
-                    (CN_PAIRS, 2) if len(data) < PAIR_BELOW
-                    else (CN_SPACED8, 8) if len(data) >= LONG_FROM
-                    else (CN_BY4, 4)
-                )
-                run = SPACING if k == CN_SPACED8 else 1
-                offset = _window_offset(data, width, run, groups[k])
-                for j in range(offset, offset + run):
-                    groups[k].setdefault(data[j:j + width], []).append((i, j))
+                offset = _window_offset(data, 8, SPACING, groups[CN_SPACED8])
+                for j in range(offset, offset + SPACING):
+                    groups[CN_SPACED8].setdefault(data[j:j + 8], []).append((i, j))
         self.blob = b"".join(data for data, _, _ in encoded + led)
         self.lits.blob = <const unsigned char*>self.blob
         k = 0
@@ -2019,8 +2123,38 @@ cdef class Prefilter:
                 self.lits.after_break_ids[k] = i
                 k += 1
         self.lits.after_break_first[257] = k
+        self._fill_filter(filtered, groups)
         for k in range(CN_TABLES):
-            _fill_table(&self.lits.tables[k], groups[k], k in (CN_PAIRS, CN_LEAD2))
+            _fill_table(
+                &self.lits.tables[k], groups[k], k == CN_LEAD2, k == CN_LEAD2 or k >= CN_BUCKET0
+            )
+
+    cdef int _fill_filter(self, list filtered, list groups) except -1:
+        """The filter's reach table and the buckets' widths and windows (into `groups`),
+        each literal's window chosen where the fewest comparisons are expected."""
+        cdef int b, k
+        cdef Py_ssize_t s
+        cdef uint64_t before = 0  # the slots before each bucket's windows: anything passes
+        cdef bytes window
+        self.lits.reach = <uint64_t*>PyMem_Malloc(CN_REACH_SIZE * sizeof(uint64_t))
+        if self.lits.reach == NULL:
+            raise MemoryError()
+        memset(self.lits.reach, 0xFF, CN_REACH_SIZE * sizeof(uint64_t))  # nothing passes
+        for b in range(CN_BUCKETS):
+            self.lits.width[b] = 1  # an empty bucket is never flagged
+        for b, (width, members) in enumerate(_filter_buckets(filtered)):
+            self.lits.width[b] = width
+            taken = groups[CN_BUCKET0 + b]
+            for i, data in members:
+                offset = _window_offset(data, width, 1, taken)
+                window = data[offset:offset + width]
+                taken.setdefault(window, []).append((i, offset))
+                _clear_reach(self.lits.reach, b, window, width)
+            for k in range(width, FILTER_WIDTH):
+                before |= (<uint64_t>1) << (8 * k + b)
+        for s in range(CN_REACH_SIZE):
+            self.lits.reach[s] &= ~before
+        return 0
 
     def __dealloc__(self):
         PyMem_Free(self.lits.start)
@@ -2028,6 +2162,7 @@ cdef class Prefilter:
         PyMem_Free(self.lits.owner)
         PyMem_Free(self.lits.after_break_ids)
         PyMem_Free(self.lits.lead_of)
+        PyMem_Free(self.lits.reach)
         PyMem_Free(self.pattern_owners)
         for k in range(CN_TABLES):
             _free_table(&self.lits.tables[k])
