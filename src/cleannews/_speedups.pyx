@@ -179,6 +179,16 @@ cdef bint _bracket_start(int kind, const void* data, Py_ssize_t start, Py_ssize_
     return c == 0x28 or c == 0xFF08
 
 
+cdef bint _colon_end(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """Whether the line ends in a colon, before trailing spaces and closing quotes/brackets:
+    where `[:：]["'”’»«)\\]]*\\s*$` matches (linetext.is_headline)."""
+    cdef Py_ssize_t k = _end_mark(kind, data, start, end)
+    if k < start:
+        return False
+    cdef Py_UCS4 c = PyUnicode_READ(kind, data, k)
+    return c == 0x3A or c == 0xFF1A
+
+
 cdef bint _spaces(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
     """Whether the characters from start to end are all whitespace (or none)."""
     cdef Py_ssize_t k
@@ -453,6 +463,7 @@ cdef class _Doc:
             and not self.is_prose(i)
             and not self.full_stop_end(i)
             and not _bracket_start(self.kind, self.data, self.starts[i], self.content_end(i))
+            and not _colon_end(self.kind, self.data, self.starts[i], self.content_end(i))
         )
 
     cdef bint is_headline_like(self, Py_ssize_t i, int max_words) noexcept:

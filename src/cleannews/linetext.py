@@ -17,6 +17,9 @@ _SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»«)\]]*\s*$")
 _FULL_STOP_END = re.compile(r"(?<![.…])\.[\"'”’»«)\]]*\s*$")
 # A line that opens with a bracket is a note under a title ('(Origine: …)'), not a headline.
 _BRACKET_START = re.compile(r"\s*[(（]")
+# Nor is a line that ends in a colon: it leads into what follows (a court's "… as follows:",
+# a speaker's "… said:"), so a short line above it is a sub-heading, not a kicker.
+_COLON_END = re.compile(r"[:：][\"'”’»«)\]]*\s*$")
 
 # Letters that `re` and `regex` match under (?i) for a letter of another lower case (the
 # extra cases of `re._casefix`; "İ" lower-cases to "i" + a combining dot, folded apart),
@@ -101,10 +104,12 @@ def is_headline_like(line: str, max_words: int) -> bool:
 
 
 def is_headline(line: str) -> bool:
-    """A line that can be a story's headline: a few words, not a sentence."""
+    """A line that can be a story's headline: a few words, not a sentence, not a lead-in
+    ending in a colon."""
     return (
         word_count(line) >= HEADLINE_MIN_WORDS
         and not is_prose(line)
         and _FULL_STOP_END.search(line) is None
         and _BRACKET_START.match(line) is None
+        and _COLON_END.search(line) is None
     )
