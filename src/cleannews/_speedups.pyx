@@ -119,8 +119,14 @@ cdef inline bint _closer(Py_UCS4 c) noexcept:
     return c in (0x22, 0x27, 0x201D, 0x2019, 0xBB, 0xAB, 0x29, 0x5D)
 
 
+cdef inline bint _script_full_stop(Py_UCS4 c) noexcept:
+    """The full stops of scripts without ".": Devanagari/Bengali danda and double danda,
+    Urdu full stop, Ethiopic full stop, Armenian full stop, Myanmar section mark."""
+    return c in (0x0964, 0x0965, 0x06D4, 0x1362, 0x0589, 0x104B)
+
+
 cdef inline bint _sentence_punct(Py_UCS4 c) noexcept:
-    return c in (0x2E, 0x21, 0x3F, 0x2026, 0x3002, 0xFF01, 0xFF1F)
+    return c in (0x2E, 0x21, 0x3F, 0x2026, 0x3002, 0xFF01, 0xFF1F, 0x061F, 0x1367) or _script_full_stop(c)
 
 
 # A line is read in place, as [start, end) of its text's data (`kind`: bytes per character).
@@ -144,8 +150,10 @@ cdef bint _sentence_end(int kind, const void* data, Py_ssize_t start, Py_ssize_t
 cdef bint _full_stop_end(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
     cdef Py_ssize_t k = _end_mark(kind, data, start, end)
     cdef Py_UCS4 before
-    if k < start or PyUnicode_READ(kind, data, k) != 0x2E:
+    if k < start:
         return False
+    if PyUnicode_READ(kind, data, k) != 0x2E:
+        return _script_full_stop(PyUnicode_READ(kind, data, k))
     if k == start:
         return True
     before = PyUnicode_READ(kind, data, k - 1)

@@ -12,9 +12,12 @@ from functools import lru_cache
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = re.compile(r"\s+")
-# Sentence punctuation, then optional closing quotes/brackets, at the end of a line.
-_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»«)\]]*\s*$")
-_FULL_STOP_END = re.compile(r"(?<![.…])\.[\"'”’»«)\]]*\s*$")
+# Sentence punctuation, then optional closing quotes/brackets, at the end of a line. The
+# full stops of scripts without "." count as full stops: Devanagari and Bengali danda "।"
+# and "॥", Urdu "۔", Ethiopic "።", Armenian "։", Myanmar "။"; the Arabic and Ethiopic
+# question marks "؟" and "፧" as sentence ends.
+_SENTENCE_END = re.compile(r"[.!?…。！？؟፧।॥۔።։။][\"'”’»«)\]]*\s*$")
+_FULL_STOP_END = re.compile(r"(?:(?<![.…])\.|[।॥۔።։။])[\"'”’»«)\]]*\s*$")
 # A line that opens with a bracket is a note under a title ('(Origine: …)'), not a headline.
 _BRACKET_START = re.compile(r"\s*[(（]")
 # Nor is a line that ends in a colon: it leads into what follows (a court's "… as follows:",
