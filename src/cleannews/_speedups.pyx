@@ -1193,6 +1193,15 @@ cdef class _Marks:
         return n
 
 
+cpdef object thread_scratch(object local, object new_scratch, object pattern_db):
+    """This thread's Hyperscan scratch for `pattern_db`, kept in `local` (a threading.local)
+    and made by `new_scratch` on first use: a scratch must not be shared between threads."""
+    scratch = getattr(local, "scratch", None)
+    if scratch is None:
+        scratch = local.scratch = new_scratch(pattern_db)
+    return scratch
+
+
 @cython.final
 cdef class Pipeline:
     """Cleaner.clean's usual path in one compiled call: the text's lines, the pre-filter's
@@ -1224,9 +1233,7 @@ cdef class Pipeline:
         cdef _Doc doc = _Doc(text)
         cdef object scratch = None
         if self.pattern_db is not None:
-            scratch = getattr(self.local, "scratch", None)
-            if scratch is None:
-                scratch = self.local.scratch = self.new_scratch(self.pattern_db)
+            scratch = thread_scratch(self.local, self.new_scratch, self.pattern_db)
         cdef Keys keys = self.prefilter.keys(text, doc.count, self.pattern_db, scratch)
         if not keys.within(self.n_rules):
             return self.on_sites(doc, keys)

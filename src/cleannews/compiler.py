@@ -439,9 +439,7 @@ class NativeScanner:
     def keys(self, text: str, count: int) -> Any:
         """The same candidates as `lines`, as the compiled engine reads them (a `Keys`)."""
         if self._pattern_db is not None:
-            scratch = getattr(self._local, "scratch", None)
-            if scratch is None:
-                scratch = self._local.scratch = self._hs.Scratch(self._pattern_db)
+            scratch = speedups.thread_scratch(self._local, self._hs.Scratch, self._pattern_db)
             return self._prefilter.keys(text, count, self._pattern_db, scratch)
         hits = _pattern_hits(self._regexes, text) if self._regexes else None
         return self._prefilter.keys(text, count, None, None, hits)
