@@ -257,9 +257,23 @@ def _led_ends(lowered: str, led: Sequence[Literal]) -> Iterator[tuple[int, int]]
     for body, owner, lead in led:
         pos = lowered.find(body)
         while pos >= 0:
-            if pos - lowered.rfind("\n", 0, pos) - 1 <= lead:
+            if _within_lead(lowered, pos, lead):
                 yield pos + len(body) - 1, owner
             pos = lowered.find(body, pos + 1)
+
+
+def _within_lead(lowered: AnyStr, start: int, lead: int) -> bool:
+    """Whether a led literal found at `start` (a character offset in the scan form, or a
+    byte offset in its UTF-8) starts at most `lead` characters into its line."""
+    newline: Any = b"\n" if isinstance(lowered, bytes) else "\n"
+    line_start = lowered.rfind(newline, 0, start) + 1
+    if line_start == 0:  # found at 0, on the form's opening break: it starts no line
+        return False
+    gap = start - line_start
+    if gap <= lead or not isinstance(lowered, bytes):
+        return gap <= lead
+    # Bytes: a character is 1 to 4 of them, so count only a gap that might be short enough.
+    return gap <= 4 * lead and len(lowered[line_start:start].decode("utf-8")) <= lead
 
 
 class CompiledRules:
@@ -492,21 +506,26 @@ class AhoCorasickScanner(RegexScanner):
 
         super().__init__(literals, patterns)
         automaton = ahocorasick.Automaton()
-        for literal, owner in self._literals:
+        # Led literals go in too, with their lead (plain ones have none: -1), so the text is
+        # read once, not once per led literal.
+        entries = [(lit, owner, -1) for lit, owner in self._literals] + list(self._led)
+        for literal, owner, lead in entries:
             owners = automaton.get(literal, None)
             if owners is None:
-                automaton.add_word(literal, [owner])
+                automaton.add_word(literal, [(owner, lead, len(literal))])
             else:
-                owners.append(owner)
+                owners.append((owner, lead, len(literal)))
         automaton.make_automaton()
         self._automaton = automaton
+        self._led = []
 
     def _ends(self, lowered: str) -> Iterator[tuple[int, int]]:
         if len(self._automaton) == 0:
             return
         for end, owners in self._automaton.iter(lowered):
-            for owner in owners:
-                yield end, owner
+            for owner, lead, length in owners:
+                if lead < 0 or _within_lead(lowered, end - length + 1, lead):
+                    yield end, owner
 
 
 class HyperscanScanner:
@@ -519,14 +538,17 @@ class HyperscanScanner:
         self._hs = hyperscan
         self._local = threading.local()
         self._literals_source, self._patterns_source = list(literals), list(patterns)
-        plain, self._led = _led(literals)
-        self._literal_owners = [owner for _, owner in plain]
+        plain, led = _led(literals)
+        # Led literals ride in the literal database; a hit of one is kept only where it
+        # starts within its lead (its lead and UTF-8 length by id; plain ones: -1, 0).
+        expressions = [lit for lit, _ in plain] + [body for body, _, _ in led]
+        self._literal_owners = [owner for _, owner in plain] + [owner for _, owner, _ in led]
+        self._leads = [-1] * len(plain) + [lead for _, _, lead in led]
+        self._sizes = [0] * len(plain) + [len(b.encode("utf-8", "replace")) for b, _, _ in led]
         self._pattern_owners = [owner for _, owner in patterns]
         self._literal_db = self._pattern_db = None
-        if plain:
-            self._literal_db = _database(
-                [lit for lit, _ in plain], hyperscan.HS_FLAG_CASELESS, literal=True
-            )
+        if expressions:
+            self._literal_db = _database(expressions, hyperscan.HS_FLAG_CASELESS, literal=True)
         if patterns:
             self._pattern_db = _pattern_database(patterns)
 
@@ -550,13 +572,20 @@ class HyperscanScanner:
             if pattern_scratch is not None
             else None,
         ]
-        out = _lines_of(lowered, _led_ends(lowered, self._led))
+        out: set[tuple[int, int]] = set()
         for scan, owners in zip(scans, (self._literal_owners, self._pattern_owners), strict=True):
             if scan is None:
                 continue
             database, scratch, data, shift = scan
             hits: list[tuple[int, int]] = []
             database.scan(data, match_event_handler=_collect, context=hits, scratch=scratch)
+            if shift:  # the literal scan: led literals only where they start within their lead
+                leads, sizes = self._leads, self._sizes
+                hits = [
+                    (i, end)
+                    for i, end in hits
+                    if leads[i] < 0 or _within_lead(data, end - sizes[i], leads[i])
+                ]
             breaks = _breaks(data)
             out.update((owners[i], bisect_left(breaks, end - 1) - shift) for i, end in hits)
         return _grouped(out, count)
