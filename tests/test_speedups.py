@@ -70,6 +70,30 @@ def test_corpus_case_same_text_through_the_pipeline(case) -> None:  # type: igno
     assert CLEANER._selection(case.source, None).pipeline is not None
 
 
+def test_pipeline_hands_over_only_texts_that_may_pick_a_site(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One BBC fingerprint line (the pack asks for two) keeps a text in the compiled call,
+    its fingerprint and guest keys dropped; two distinct ones go on to recognise the site.
+    Either way the text is the general path's."""
+    cleaner = Cleaner()
+    handed: list[str] = []
+    scanned = cleaner._clean_scanned
+    monkeypatch.setattr(
+        cleaner,
+        "_clean_scanned",
+        lambda chosen, lang, doc, keys: handed.append(doc.text) or scanned(chosen, lang, doc, keys),
+    )
+    body = "The council met on Tuesday and voted to close the old bridge for repairs.\n"
+    one = body + "Related Topics\n" + body
+    two = body + "Related Topics\n" + body + "Elsewhere on the BBC\n"
+    repeated = body + "Related Topics\n" + body + "Related Topics\n"
+    for text in (one, repeated, two):
+        assert cleaner.clean(text) == cleaner.clean_and_explain(text).text
+    assert handed == [two]
+    assert "bbc.com" in cleaner.clean_and_explain(two).sources[0]
+
+
 @given(st.lists(st.sampled_from([*CORPUS_LINES, "", " ", "\r"]), max_size=40), st.booleans())
 def test_shuffled_corpus_lines_same_removals(lines: list[str], final_newline: bool) -> None:
     _both("\n".join(lines) + ("\n" if final_newline else ""))

@@ -1206,27 +1206,33 @@ cpdef object thread_scratch(object local, object new_scratch, object pattern_db)
 cdef class Pipeline:
     """Cleaner.clean's usual path in one compiled call: the text's lines, the pre-filter's
     keys (literals, then the Hyperscan pattern database with this thread's scratch) and
-    the engine, with no Python frame between them. A text whose keys name fingerprint
-    lines or guest rules goes on in Python, to `on_sites(doc, keys)`, which recognises
-    the site as before."""
+    the engine, with no Python frame between them. A text whose fingerprint lines may
+    pick a site pack goes on in Python, to `on_sites(doc, keys)`, which recognises the site
+    as before; where no site can be picked, the fingerprint and guest keys are dropped and
+    the text stays here."""
 
     cdef Prefilter prefilter
     cdef NativeEngine engine
     cdef object pattern_db    # None: no trigger patterns
     cdef object new_scratch   # hyperscan.Scratch
     cdef object local         # threading.local: Hyperscan scratch is per thread
-    cdef Py_ssize_t n_rules
     cdef object on_sites
+    cdef list fingerprints    # frozenset of normalised lines, by fingerprint owner -1 - k
+    cdef list thresholds      # the fewest distinct lines that pick a site, by the same k
 
     def __cinit__(self, Prefilter prefilter, NativeEngine engine, object pattern_db,
-                  object new_scratch, object local, object on_sites):
+                  object new_scratch, object local, object on_sites,
+                  list fingerprints, list thresholds):
+        if len(fingerprints) != len(thresholds):
+            raise ValueError("one threshold per fingerprint set")
         self.prefilter = prefilter
         self.engine = engine
         self.pattern_db = pattern_db
         self.new_scratch = new_scratch
         self.local = local
-        self.n_rules = engine.n
         self.on_sites = on_sites
+        self.fingerprints = fingerprints
+        self.thresholds = thresholds
 
     def clean(self, str text):
         """The text cleaned: NativeEngine.clean's text for the pre-filter's candidates."""
@@ -1235,9 +1241,35 @@ cdef class Pipeline:
         if self.pattern_db is not None:
             scratch = thread_scratch(self.local, self.new_scratch, self.pattern_db)
         cdef Keys keys = self.prefilter.keys(text, doc.count, self.pattern_db, scratch)
-        if not keys.within(self.n_rules):
-            return self.on_sites(doc, keys)
+        if not keys.within(self.engine.n):
+            if self._may_pick_site(doc, keys):
+                return self.on_sites(doc, keys)
+            keys.keep_owners(0, self.engine.n)  # no site: its guests' candidates go too
         return self.engine._clean(doc, keys)[0]
+
+    cdef bint _may_pick_site(self, _Doc doc, Keys keys) except -1:
+        """Whether some site's fingerprint lines are here often enough to pick its pack:
+        as many distinct ones as its threshold (engine.split_owners counts them alike)."""
+        cdef Py_ssize_t first = 0, end, k, found
+        cdef int owner
+        while first < keys.c.n:
+            owner = keys.owner_at(first)
+            if owner >= 0:
+                return False  # settled: the fingerprint owners (negative) come first
+            end = keys.run_end(first)
+            if not -1 - owner < len(self.fingerprints):
+                return True  # an owner this pipeline does not know: Python decides
+            wanted = <frozenset>self.fingerprints[-1 - owner]
+            seen = set()
+            for k in range(first, end):
+                line = _normalize(doc.content(keys.line_at(k)))
+                if line in wanted:
+                    seen.add(line)
+            found = len(seen)
+            if found >= <Py_ssize_t>self.thresholds[-1 - owner]:
+                return True
+            first = end
+        return False
 
 
 cdef struct Cut:
@@ -1853,6 +1885,18 @@ cdef class Keys:
 
     cdef inline int owner_at(self, Py_ssize_t k) noexcept:
         return <int>((self.c.keys[k] >> 32) - OWNER_BIAS)
+
+    cdef void keep_owners(self, int low, int high) noexcept:
+        """Only the keys whose owner is in [low, high), in place (settled keys)."""
+        cdef Py_ssize_t m, n = 0
+        cdef int owner
+        self.settle()
+        for m in range(self.c.n):
+            owner = self.owner_at(m)
+            if low <= owner < high:
+                self.c.keys[n] = self.c.keys[m]
+                n += 1
+        self.c.n = n
 
     cpdef bint within(self, Py_ssize_t size):
         """Whether every owner is a rule index below `size` (no fingerprint, no guest)."""

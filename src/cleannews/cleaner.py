@@ -158,8 +158,14 @@ class Cleaner:
         scanner = compiled.scanner
         pipeline = None
         if compiled.native is not None and isinstance(scanner, NativeScanner):
+            # The fewest distinct fingerprint lines that pick a site by this name (as in
+            # _by_fingerprints): below it everywhere, a text stays in the compiled call.
+            fingerprints = [
+                (lines, min(p.min_fingerprints for p in self._sources if (p.source or "") == name))
+                for name, lines in compiled.fingerprints
+            ]
             pipeline = scanner.pipeline(
-                compiled.native, partial(self._clean_scanned, chosen, lang)
+                compiled.native, partial(self._clean_scanned, chosen, lang), fingerprints
             )
         chosen.pipeline = pipeline  # a race only builds it twice
         return pipeline

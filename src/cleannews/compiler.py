@@ -435,9 +435,17 @@ class NativeScanner:
     def lines(self, text: str, count: int) -> dict[int, list[int]]:
         return self.keys(text, count).grouped()  # type: ignore[no-any-return]
 
-    def pipeline(self, engine: Any, on_sites: Callable[[Any, Any], str]) -> Any:
+    def pipeline(
+        self,
+        engine: Any,
+        on_sites: Callable[[Any, Any], str],
+        fingerprints: Sequence[tuple[frozenset[str], int]] = (),
+    ) -> Any:
         """This scan and `engine` as one compiled call (`speedups.Pipeline`), sharing this
-        scanner's per-thread scratch; None where the trigger patterns run on `regex`."""
+        scanner's per-thread scratch; None where the trigger patterns run on `regex`.
+        `fingerprints`: per fingerprint owner -1 - k, its normalised lines and how many
+        distinct ones pick its site; a text that reaches none stays compiled, the others
+        go on to `on_sites`."""
         if self._regexes:
             return None
         hs = self._hs if self._pattern_db is not None else None
@@ -448,6 +456,8 @@ class NativeScanner:
             hs.Scratch if hs is not None else None,
             self._local,
             on_sites,
+            [lines for lines, _ in fingerprints],
+            [threshold for _, threshold in fingerprints],
         )
 
     def keys(self, text: str, count: int) -> Any:
