@@ -28,7 +28,7 @@ from cleannews.compiler import (
 )
 from cleannews.engine import Document, find_removals
 from cleannews.linetext import normalize_line
-from cleannews.repair import _has_lead_slow
+from cleannews.repair import _suspect_slow
 from tests.corpus_cases import CORPUS, all_cases
 
 if speedups is None:
@@ -155,14 +155,25 @@ def test_same_word_counts(line: str, caps: list[int]) -> None:
     assert speedups.words_upto(line, caps) == [min(words, cap) for cap in caps]
 
 
-MOJIBAKE_LEADS = st.sampled_from(["Ã", "Â", "â", "€", "â€", "Ð", "Ñ", "Å", "Ä", "Î", "Ø", "Ù", "é"])
+MOJIBAKE_LEADS = st.sampled_from(
+    ["Ã", "Â", "â", "€", "â€", "Ð", "Ñ", "Å", "Ä", "Î", "Ø", "Ù", "é", "ô", "õ", "Á"]
+)
+CONTINUATIONS = st.sampled_from(["\u0080", "\u00bf", "\u00c0", "©", "‚", "ƒ", "™", "Ÿ", "Œ", "–"])
 
 
-@given(st.lists(MOJIBAKE_LEADS | MOSTLY_ASCII | st.text(), max_size=8).map("".join))
-def test_same_mojibake_lead_check(text: str) -> None:
-    """The compiled lead check (ASCII skipped eight characters at a time, in strings of
-    every width) answers as the ten substring searches do."""
-    assert speedups.mojibake_lead(text) == _has_lead_slow(text)
+@given(st.lists(MOJIBAKE_LEADS | CONTINUATIONS | MOSTLY_ASCII | st.text(), max_size=8).map("".join))
+def test_same_mojibake_check(text: str) -> None:
+    """The compiled check (ASCII skipped eight characters at a time, in strings of every
+    width) answers as the ten substring searches and the suspect pattern do."""
+    assert speedups.mojibake_suspect(text) == _suspect_slow(text)
+
+
+def test_mojibake_check_needs_a_lead_and_a_pair() -> None:
+    assert speedups.mojibake_suspect("FranÃ§ais")
+    assert speedups.mojibake_suspect("Ä und Ã©")  # the lead and the pair apart
+    assert not speedups.mojibake_suspect("Äpfel und Öl")  # a lead, no pair
+    assert not speedups.mojibake_suspect("ô©")  # a pair, no lead
+    assert speedups.mojibake_suspect("â€™")
 
 
 def _reference_scanner() -> HyperscanScanner:

@@ -2608,32 +2608,52 @@ for _k in (0xC2, 0xC3, 0xC4, 0xC5, 0xCE, 0xD0, 0xD1, 0xD8, 0xD9):
     _MOJIBAKE_LEAD[_k] = 1
 
 
-def mojibake_lead(str text):
-    """repair._has_lead in one pass: whether the text holds a mojibake lead (Ã, Â, Ð, Ñ,
-    Å, Ä, Î, Ø, Ù, or "â€"), ASCII skipped eight characters at a time."""
+cdef inline bint _continuation(Py_UCS4 c) noexcept:
+    """Whether c is how Latin-1 or cp1252 shows a UTF-8 continuation byte (repair._SUSPECT's
+    second class)."""
+    if 0x80 <= c <= 0xBF:
+        return True
+    return 0x0152 <= c <= 0x2122 and (
+        c == 0x0152 or c == 0x0153 or c == 0x0160 or c == 0x0161 or c == 0x0178
+        or c == 0x017D or c == 0x017E or c == 0x0192 or c == 0x02C6 or c == 0x02DC
+        or c == 0x2013 or c == 0x2014 or c == 0x2018 or c == 0x2019 or c == 0x201A
+        or c == 0x201C or c == 0x201D or c == 0x201E or c == 0x2020 or c == 0x2021
+        or c == 0x2022 or c == 0x2026 or c == 0x2030 or c == 0x2039 or c == 0x203A
+        or c == 0x20AC or c == 0x2122
+    )
+
+
+def mojibake_suspect(str text):
+    """repair._suspect in one pass: whether the text holds a mojibake lead (Ã, Â, Ð, Ñ, Å,
+    Ä, Î, Ø, Ù, or "â€") and, anywhere, a lead byte's character (U+00C2-U+00F4) followed
+    by a continuation byte's; ASCII skipped eight characters at a time."""
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
     cdef int kind = PyUnicode_KIND(text)
     cdef void* data = PyUnicode_DATA(text)
     if kind == PyUnicode_1BYTE_KIND:
-        return _has_mojibake_lead(<const Py_UCS1*>data, n)
+        return _mojibake_suspect(<const Py_UCS1*>data, n)
     if kind == PyUnicode_2BYTE_KIND:
-        return _has_mojibake_lead(<const Py_UCS2*>data, n)
-    return _has_mojibake_lead(<const Py_UCS4*>data, n)
+        return _mojibake_suspect(<const Py_UCS2*>data, n)
+    return _mojibake_suspect(<const Py_UCS4*>data, n)
 
 
-cdef bint _has_mojibake_lead(const _ucs* chars, Py_ssize_t n) noexcept:
+cdef bint _mojibake_suspect(const _ucs* chars, Py_ssize_t n) noexcept:
     cdef Py_ssize_t i = 0, k
     cdef uint64_t block
-    cdef Py_UCS4 c
+    cdef Py_UCS4 c, after
+    cdef bint lead = False, pair = False
     while i < n:
         if i + 8 <= n and _ascii8(chars + i, &block):
             i += 8
             continue
         for k in range(i, min(i + 8, n)):
             c = chars[k]
-            if c < 0x100 and _MOJIBAKE_LEAD[c]:
-                return True
-            if c == 0xE2 and k + 1 < n and chars[k + 1] == 0x20AC:
+            if not 0xC2 <= c <= 0xF4:
+                continue
+            after = chars[k + 1] if k + 1 < n else 0
+            lead = lead or _MOJIBAKE_LEAD[c] or (c == 0xE2 and after == 0x20AC)
+            pair = pair or _continuation(after)
+            if lead and pair:
                 return True
         i += 8
     return False
