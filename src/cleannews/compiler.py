@@ -193,8 +193,10 @@ def _fold_case_variants(text: str) -> str:
 
 
 _ANCHOR_BELOW = 12  # characters
-# What may stand before a short line phrase at the start of its line.
-_LINE_LEADS = ("", " ", "- ", "• ", "» ", "> ", "* ", "| ", "– ", "— ")
+# How many characters may stand before a short line phrase at the start of its line: a
+# bullet or quote mark and its space ("- ", "• ", "» ", "| "). One led literal per phrase
+# (not one per mark) keeps the literal set, and the pre-filter's tables, a third the size.
+_PHRASE_LEAD = 2
 
 
 def _rule_literals(rule: Rule) -> list[tuple[str, int]]:
@@ -212,9 +214,10 @@ def _rule_literals(rule: Rule) -> list[tuple[str, int]]:
             text = normalize_line(phrase) if rule.match == "line" else phrase.strip()
             if not text:
                 continue
-            anchored = rule.match != "inline" and len(text) < _ANCHOR_BELOW
-            leads = ["\n" + lead for lead in _LINE_LEADS] if anchored else [""]
-            out += [(lead + literal_form(text), 0) for lead in leads]
+            if rule.match != "inline" and len(text) < _ANCHOR_BELOW:
+                out.append(("\n" + literal_form(text), _PHRASE_LEAD))
+            else:
+                out.append((literal_form(text), 0))
     for trigger in rule.triggers:
         if trigger.startswith("^"):
             out.append(("\n" + literal_form(trigger[1:]), rule.trigger_lead))
