@@ -204,9 +204,9 @@ def _rule_literals(rule: Rule) -> list[tuple[str, int]]:
     each with its lead (see `Literal`): the rule's `trigger_lead` for its `^` triggers, else 0.
 
     A short whole-line or prefix phrase ("share", "tags") is also a common word in prose:
-    it is looked for only at the start of a line, after the usual bullet or quote marks, so
-    prose lines that merely use the word are never even tried. Longer phrases are looked for
-    anywhere.
+    it is looked for only at the start of a line, after up to two characters (a bullet or
+    quote mark and its space), so prose lines that merely use the word are never even
+    tried. Longer phrases are looked for anywhere.
     """
     out: list[tuple[str, int]] = []
     for items in rule.phrases.values():
