@@ -4,7 +4,9 @@ their own rule), pass examples stay unchanged. See docs/packs.md."""
 from __future__ import annotations
 
 import pytest
+import regex
 
+from cleannews import Cleaner
 from cleannews.loader import builtin_pack_paths, load_pack
 from cleannews.packtest import check_example, cleaner_for, example_cases
 
@@ -30,3 +32,26 @@ def test_every_rule_has_both_kinds_of_example() -> None:
     for _, pack in PACKS:
         for rule in pack.rules:
             assert rule.fail and rule.passes, rule.code
+
+
+def test_line_start_triggers_allow_the_marks_their_pattern_allows() -> None:
+    """A `^` trigger is found only at the very line start unless the rule sets
+    `trigger_lead`: a rule whose pattern also matches its removed lines opened with "» "
+    must still remove them so (OT004 and ten others once missed "» Updated …")."""
+    missed = []
+    for _, pack in PACKS:
+        for rule in pack.rules:
+            if rule.pattern is None or not any(t.startswith("^") for t in rule.triggers):
+                continue
+            one = Cleaner(select=[rule.code], repair=False)
+            verifier = regex.compile(rule.pattern)
+            for example in rule.fail:
+                for removal in one.clean_and_explain(example.input).removals:
+                    line = removal.text.strip("\n").split("\n")[0].lstrip()
+                    marked = "» " + line
+                    if not line[:1].isalnum() or not verifier.search(marked):
+                        continue
+                    again = one.clean_and_explain(example.input.replace(line, marked, 1))
+                    if not any(marked in r.text for r in again.removals):
+                        missed.append(f"{rule.code}: {marked!r}")
+    assert not missed, missed
