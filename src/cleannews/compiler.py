@@ -20,7 +20,6 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import chain
 from pathlib import Path
 from typing import Any, AnyStr, Protocol
 
@@ -273,10 +272,12 @@ def _within_lead(lowered: AnyStr, start: int, lead: int) -> bool:
     if line_start == 0:  # found at 0, on the form's opening break: it starts no line
         return False
     gap = start - line_start
-    if gap <= lead or not isinstance(lowered, bytes):
-        return gap <= lead
+    if gap <= lead:
+        return True
     # Bytes: a character is 1 to 4 of them, so count only a gap that might be short enough.
-    return gap <= 4 * lead and len(lowered[line_start:start].decode("utf-8")) <= lead
+    if not isinstance(lowered, bytes) or gap > 4 * lead:
+        return False
+    return len(lowered[line_start:start].decode("utf-8")) <= lead
 
 
 class CompiledRules:
@@ -497,17 +498,19 @@ class RegexScanner:
 
     def lines(self, text: str, count: int) -> dict[int, list[int]]:
         lowered = scan_form(text)
-        out = _lines_of(lowered, chain(self._ends(lowered), _led_ends(lowered, self._led)))
+        out = _lines_of(lowered, self._ends(lowered))
         out.update(_pattern_hits(self._patterns, text))
         return _grouped(out, count)
 
     def _ends(self, lowered: str) -> Iterator[tuple[int, int]]:
-        """(offset of the last character, owner) of every literal occurrence."""
+        """(offset of the last character, owner) of every literal occurrence (a led
+        literal's only where it starts within its lead)."""
         for literal, owner in self._literals:
             pos = lowered.find(literal)
             while pos >= 0:
                 yield pos + len(literal) - 1, owner
                 pos = lowered.find(literal, pos + 1)
+        yield from _led_ends(lowered, self._led)
 
 
 class AhoCorasickScanner(RegexScanner):
@@ -530,7 +533,6 @@ class AhoCorasickScanner(RegexScanner):
                 owners.append((owner, lead, len(literal)))
         automaton.make_automaton()
         self._automaton = automaton
-        self._led = []
 
     def _ends(self, lowered: str) -> Iterator[tuple[int, int]]:
         if len(self._automaton) == 0:
