@@ -126,7 +126,9 @@ cdef inline bint _script_full_stop(Py_UCS4 c) noexcept:
 
 
 cdef inline bint _sentence_punct(Py_UCS4 c) noexcept:
-    return c in (0x2E, 0x21, 0x3F, 0x2026, 0x3002, 0xFF01, 0xFF1F, 0x061F, 0x1367) or _script_full_stop(c)
+    return c in (0x2E, 0x21, 0x3F, 0x2026, 0x3002, 0xFF01, 0xFF1F, 0x061F, 0x1367) or (
+        _script_full_stop(c)
+    )
 
 
 # A line is read in place, as [start, end) of its text's data (`kind`: bytes per character).
@@ -1217,14 +1219,11 @@ cdef class Pipeline:
     cdef object new_scratch   # hyperscan.Scratch
     cdef object local         # threading.local: Hyperscan scratch is per thread
     cdef object on_sites
-    cdef list fingerprints    # frozenset of normalised lines, by fingerprint owner -1 - k
-    cdef list thresholds      # the fewest distinct lines that pick a site, by the same k
+    cdef list fingerprints    # by fingerprint owner -1 - k: (normalised lines, how many
+                              # distinct ones pick the site)
 
     def __cinit__(self, Prefilter prefilter, NativeEngine engine, object pattern_db,
-                  object new_scratch, object local, object on_sites,
-                  list fingerprints, list thresholds):
-        if len(fingerprints) != len(thresholds):
-            raise ValueError("one threshold per fingerprint set")
+                  object new_scratch, object local, object on_sites, list fingerprints):
         self.prefilter = prefilter
         self.engine = engine
         self.pattern_db = pattern_db
@@ -1232,7 +1231,6 @@ cdef class Pipeline:
         self.local = local
         self.on_sites = on_sites
         self.fingerprints = fingerprints
-        self.thresholds = thresholds
 
     def clean(self, str text):
         """The text cleaned: NativeEngine.clean's text for the pre-filter's candidates."""
@@ -1250,23 +1248,18 @@ cdef class Pipeline:
     cdef bint _may_pick_site(self, _Doc doc, Keys keys) except -1:
         """Whether some site's fingerprint lines are here often enough to pick its pack:
         as many distinct ones as its threshold (engine.split_owners counts them alike)."""
-        cdef Py_ssize_t first = 0, end, k, found
+        cdef Py_ssize_t first = 0, end, k
         cdef int owner
         while first < keys.c.n:
             owner = keys.owner_at(first)
             if owner >= 0:
                 return False  # settled: the fingerprint owners (negative) come first
-            end = keys.run_end(first)
             if not -1 - owner < len(self.fingerprints):
                 return True  # an owner this pipeline does not know: Python decides
-            wanted = <frozenset>self.fingerprints[-1 - owner]
-            seen = set()
-            for k in range(first, end):
-                line = _normalize(doc.content(keys.line_at(k)))
-                if line in wanted:
-                    seen.add(line)
-            found = len(seen)
-            if found >= <Py_ssize_t>self.thresholds[-1 - owner]:
+            wanted, threshold = <tuple>self.fingerprints[-1 - owner]
+            end = keys.run_end(first)
+            seen = {_normalize(doc.content(keys.line_at(k))) for k in range(first, end)}
+            if len(seen & <frozenset>wanted) >= <Py_ssize_t>threshold:
                 return True
             first = end
         return False
@@ -2611,15 +2604,10 @@ for _k in (0xC2, 0xC3, 0xC4, 0xC5, 0xCE, 0xD0, 0xD1, 0xD8, 0xD9):
 cdef inline bint _continuation(Py_UCS4 c) noexcept:
     """Whether c is how Latin-1 or cp1252 shows a UTF-8 continuation byte (repair._SUSPECT's
     second class)."""
-    if 0x80 <= c <= 0xBF:
-        return True
-    return 0x0152 <= c <= 0x2122 and (
-        c == 0x0152 or c == 0x0153 or c == 0x0160 or c == 0x0161 or c == 0x0178
-        or c == 0x017D or c == 0x017E or c == 0x0192 or c == 0x02C6 or c == 0x02DC
-        or c == 0x2013 or c == 0x2014 or c == 0x2018 or c == 0x2019 or c == 0x201A
-        or c == 0x201C or c == 0x201D or c == 0x201E or c == 0x2020 or c == 0x2021
-        or c == 0x2022 or c == 0x2026 or c == 0x2030 or c == 0x2039 or c == 0x203A
-        or c == 0x20AC or c == 0x2122
+    return 0x80 <= c <= 0xBF or c in (
+        0x0152, 0x0153, 0x0160, 0x0161, 0x0178, 0x017D, 0x017E, 0x0192, 0x02C6, 0x02DC,
+        0x2013, 0x2014, 0x2018, 0x2019, 0x201A, 0x201C, 0x201D, 0x201E, 0x2020, 0x2021,
+        0x2022, 0x2026, 0x2030, 0x2039, 0x203A, 0x20AC, 0x2122,
     )
 
 

@@ -460,8 +460,7 @@ class NativeScanner:
             hs.Scratch if hs is not None else None,
             self._local,
             on_sites,
-            [lines for lines, _ in fingerprints],
-            [threshold for _, threshold in fingerprints],
+            list(fingerprints),
         )
 
     def keys(self, text: str, count: int) -> Any:
