@@ -23,6 +23,7 @@ from cleannews.compiler import (
     speedups,
 )
 from cleannews.engine import Document, find_removals, scan
+from cleannews.linetext import has_inner_sentence_end
 from tests.corpus_cases import all_cases
 from tests.pack_support import pack_toml, rule_toml
 
@@ -367,3 +368,18 @@ def test_prefix_phrases_grouped_by_first_letter_match_as_listed(tmp_path: Path) 
         assert [m.span() for m in rule.verifier.finditer(text)] == [
             m.span() for m in listed.finditer(text)
         ], text
+
+
+def test_a_line_with_a_sentence_end_inside_is_not_a_block_item() -> None:
+    cut = "Tapi nasib apes memang menimpa SBJ (33) yang tertangkap warga. Saa"
+    assert has_inner_sentence_end(cut)
+    assert has_inner_sentence_end("Polisi menyebut pelaku sudah lama diincar oleh warga.\u00a0Saat")
+    assert not has_inner_sentence_end("A City Made Its Buses Free. Now It Has to Pay for Them.")
+    assert not has_inner_sentence_end("Ceny masła biją rekordy. Co dalej?")
+    assert not has_inner_sentence_end("Foot Locker pindah ke St. Petersburg, Florida")
+    assert not has_inner_sentence_end("Mr. Musk vs. Microsoft")
+    assert not has_inner_sentence_end("Ends here. then lower")
+    assert not has_inner_sentence_end("no space.Here")
+    text = "Warga mengamankan pelaku di lokasi kejadian pada malam hari.\nBaca Juga\n"
+    head = "Maling Motor Bersenjata Api Ditangkap di Bekasi\n"
+    assert cleannews.clean(text + head + cut) == text.replace("Baca Juga\n", "") + cut

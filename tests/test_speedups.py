@@ -104,6 +104,26 @@ def test_any_text_same_removals(text: str) -> None:
     _both(text)
 
 
+BLOCK_ITEM = st.text(alphabet=st.sampled_from("aåBÉ. \u00a0\t.Ωω")) | st.sampled_from(
+    [
+        "warga. Saat",
+        "St. Petersburg",
+        "vs. Chelsea",
+        "die. Über",
+        "end.  Next",
+        "a b c d e f g h",
+        "one two three four five six seven eight. Next",
+    ]
+)
+
+
+@given(st.lists(BLOCK_ITEM, min_size=1, max_size=4))
+def test_block_items_with_sentence_ends_inside_same_removals(items: list[str]) -> None:
+    """More-stories items: a line with a sentence end inside it is not a headline, alike in
+    both engines."""
+    _both("The council voted to close the old bridge on Tuesday.\nLees ook\n" + "\n".join(items))
+
+
 TRICKY = st.text(alphabet=st.sampled_from("iIİıI\u0307 \u00a0\u200b\u00adΣσς.,—«»aÉé\t\u0301!"))
 
 

@@ -38,6 +38,8 @@ cdef extern from "Python.h":
     ctypedef unsigned char Py_UCS1
     ctypedef unsigned short Py_UCS2
     bint Py_UNICODE_ISSPACE(Py_UCS4 ch)
+    bint Py_UNICODE_ISUPPER(Py_UCS4 ch)
+    bint Py_UNICODE_ISLOWER(Py_UCS4 ch)
     Py_UCS4 Py_UNICODE_TOLOWER(Py_UCS4 ch)
     Py_ssize_t PyUnicode_GET_LENGTH(object text)
     int PyUnicode_KIND(object text)
@@ -70,6 +72,7 @@ cdef enum:
 # The limits both engines share.
 cdef int PROSE_MIN_WORDS = _linetext.PROSE_MIN_WORDS
 cdef int HEADLINE_MIN_WORDS = _linetext.HEADLINE_MIN_WORDS
+cdef int INNER_SENTENCE_MIN_WORDS = _linetext.INNER_SENTENCE_MIN_WORDS
 cdef int CHARS_PER_WORD = _linetext.CHARS_PER_WORD
 cdef double GUARD_SHARE = _model.GUARD_SHARE
 cdef int GUARD_MIN_WORDS = _model.GUARD_MIN_WORDS
@@ -160,6 +163,41 @@ cdef bint _full_stop_end(int kind, const void* data, Py_ssize_t start, Py_ssize_
         return True
     before = PyUnicode_READ(kind, data, k - 1)
     return before != 0x2E and before != 0x2026
+
+
+cdef bint _inner_sentence_end(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """linetext.has_inner_sentence_end: a full stop after three lower-case letters and at
+    least INNER_SENTENCE_MIN_WORDS words of its sentence, then spaces, tabs or no-break spaces
+    and a capital."""
+    cdef Py_ssize_t k, after, pos
+    cdef Py_UCS4 c
+    for k in range(start + 3, end):
+        if PyUnicode_READ(kind, data, k) != 0x2E:
+            continue
+        after = k + 1
+        while after < end:
+            c = PyUnicode_READ(kind, data, after)
+            if c != 0x20 and c != 0x09 and c != 0xA0:
+                break
+            after += 1
+        if (
+            after > k + 1
+            and after < end
+            and Py_UNICODE_ISUPPER(PyUnicode_READ(kind, data, after))
+            and Py_UNICODE_ISLOWER(PyUnicode_READ(kind, data, k - 1))
+            and Py_UNICODE_ISLOWER(PyUnicode_READ(kind, data, k - 2))
+            and Py_UNICODE_ISLOWER(PyUnicode_READ(kind, data, k - 3))
+        ):
+            pos = k - 1  # the sentence starts after the '.', '!' or '?' before it, if any
+            while pos >= start:
+                c = PyUnicode_READ(kind, data, pos)
+                if c == 0x2E or c == 0x21 or c == 0x3F:
+                    break
+                pos -= 1
+            pos += 1
+            if _count_words(kind, data, &pos, k, 0, INNER_SENTENCE_MIN_WORDS) >= INNER_SENTENCE_MIN_WORDS:
+                return True
+    return False
 
 
 cdef int _count_words(
@@ -480,6 +518,7 @@ cdef class _Doc:
         return (
             0 < self.words_upto(i, max_words + 1) <= max_words
             and not self.full_stop_end(i)
+            and not _inner_sentence_end(self.kind, self.data, self.starts[i], self.content_end(i))
         )
 
     cdef bint blank_outside(self, Py_ssize_t i, list spans) except -1:

@@ -100,10 +100,46 @@ def is_prose(line: str) -> bool:
 
 
 def is_headline_like(line: str, max_words: int) -> bool:
-    """A teaser headline: short enough, and no sentence-final full stop."""
+    """A teaser headline: short enough, no sentence-final full stop, and no sentence ending
+    inside it (a body line cut off or ending in a colon is not a headline)."""
     return (
-        not is_blank(line) and word_count(line) <= max_words and _FULL_STOP_END.search(line) is None
+        not is_blank(line)
+        and word_count(line) <= max_words
+        and _FULL_STOP_END.search(line) is None
+        and not has_inner_sentence_end(line)
     )
+
+
+# Words before a sentence end inside a line that make it a sentence of the body, not the
+# first half of a two-part headline ('A City Made Its Buses Free. Now It Has to Pay').
+INNER_SENTENCE_MIN_WORDS = 8
+
+
+def has_inner_sentence_end(line: str) -> bool:
+    """A sentence of at least INNER_SENTENCE_MIN_WORDS words ending inside the line: a full
+    stop after a lower-case word of three letters or more, then spaces and a capital
+    ('… yang tertangkap warga. Saat'), but not 'St. Petersburg', 'Mr. Musk' or 'vs. Chelsea'.
+    The words are counted from the sentence end before it, if any."""
+    stop = line.find(".", 3)
+    while stop >= 0:
+        after = stop + 1
+        while after < len(line) and line[after] in " \t\u00a0":
+            after += 1
+        if (
+            after > stop + 1
+            and after < len(line)
+            and line[after].isupper()
+            and all(c.islower() for c in line[stop - 3 : stop])
+            and len(line[_sentence_start(line, stop) : stop].split()) >= INNER_SENTENCE_MIN_WORDS
+        ):
+            return True
+        stop = line.find(".", stop + 1)
+    return False
+
+
+def _sentence_start(line: str, stop: int) -> int:
+    """Where the sentence ending at `stop` starts: after the last '.', '!' or '?' before it."""
+    return max(line.rfind(".", 0, stop), line.rfind("!", 0, stop), line.rfind("?", 0, stop)) + 1
 
 
 def is_headline(line: str) -> bool:
