@@ -23,7 +23,7 @@ from cleannews.compiler import (
     speedups,
 )
 from cleannews.engine import Document, find_removals, scan
-from cleannews.linetext import has_inner_sentence_end
+from cleannews.linetext import has_inner_sentence_end, is_date_stamp, is_list_item
 from tests.corpus_cases import all_cases
 from tests.pack_support import pack_toml, rule_toml
 
@@ -383,3 +383,15 @@ def test_a_line_with_a_sentence_end_inside_is_not_a_block_item() -> None:
     text = "Warga mengamankan pelaku di lokasi kejadian pada malam hari.\nBaca Juga\n"
     head = "Maling Motor Bersenjata Api Ditangkap di Bekasi\n"
     assert cleannews.clean(text + head + cut) == text.replace("Baca Juga\n", "") + cut
+
+
+def test_date_stamps_and_list_items() -> None:
+    assert is_date_stamp("sexta-feira, 22 de outubro de 2010 às 20:13")
+    assert is_date_stamp("Mittwoch, 4. Mai 2022, 9h30")
+    assert not is_date_stamp("Fed cuts rates by 0.25 points in 2024")
+    assert not is_date_stamp("Kickoff at 20:13 in the final")
+    assert not is_date_stamp("In 20100 at 120:130")
+    assert is_list_item("5. Beware the wall-mounted hairdryer")
+    assert is_list_item(" 12) Keep the receipt")
+    assert not is_list_item("2024. The year in review")
+    assert not is_list_item("5.Beware")

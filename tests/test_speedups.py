@@ -124,6 +124,31 @@ def test_block_items_with_sentence_ends_inside_same_removals(items: list[str]) -
     _both("The council voted to close the old bridge on Tuesday.\nLees ook\n" + "\n".join(items))
 
 
+HEAD_LINES = st.sampled_from(
+    [
+        "Politik",
+        "Classificação NASCAR",
+        "GIRLS BASKETBALL",
+        "sexta-feira, 22 de outubro de 2010 às 20:13",
+        "Quarta, 3 de maio 2023 12h05",
+        "Minister resigns over leaked budget plans",
+        "The minister walked out of the meeting in the capital on Monday. (FILE)",
+        "Read more",
+        "5. Beware the wall-mounted hairdryer",
+        " 12) Keep the receipt",
+        "The council voted to close the old bridge for repairs next spring.",
+        "",
+    ]
+)
+
+
+@given(st.lists(HEAD_LINES, min_size=1, max_size=10))
+def test_kickers_dates_and_list_items_same_removals(lines: list[str]) -> None:
+    """Kicker places (date stamps and captions are not sure headlines) and numbered items
+    in body blocks, alike in both engines."""
+    _both("\n".join(lines) + "\n")
+
+
 TRICKY = st.text(alphabet=st.sampled_from("iIİıI\u0307 \u00a0\u200b\u00adΣσς.,—«»aÉé\t\u0301!"))
 
 

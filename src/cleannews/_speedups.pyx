@@ -180,9 +180,12 @@ cdef bint _inner_sentence_end(int kind, const void* data, Py_ssize_t start, Py_s
             if c != 0x20 and c != 0x09 and c != 0xA0:
                 break
             after += 1
+        if after == k + 1:
+            continue
+        while after < end and _opener(PyUnicode_READ(kind, data, after)):
+            after += 1
         if (
-            after > k + 1
-            and after < end
+            after < end
             and Py_UNICODE_ISUPPER(PyUnicode_READ(kind, data, after))
             and Py_UNICODE_ISLOWER(PyUnicode_READ(kind, data, k - 1))
             and Py_UNICODE_ISLOWER(PyUnicode_READ(kind, data, k - 2))
@@ -198,6 +201,70 @@ cdef bint _inner_sentence_end(int kind, const void* data, Py_ssize_t start, Py_s
             if _count_words(kind, data, &pos, k, 0, INNER_SENTENCE_MIN_WORDS) >= INNER_SENTENCE_MIN_WORDS:
                 return True
     return False
+
+
+cdef inline bint _opener(Py_UCS4 c) noexcept:
+    """linetext._OPENERS: an opening bracket or quote."""
+    return c == 0x28 or c == 0x5B or c == 0x22 or c == 0x201C or c == 0x201E or c == 0xAB or c == 0x2018 or c == 0x27
+
+
+cdef inline bint _ascii_digit(int kind, const void* data, Py_ssize_t k, Py_ssize_t start, Py_ssize_t end) noexcept:
+    cdef Py_UCS4 c
+    if k < start or k >= end:
+        return False
+    c = PyUnicode_READ(kind, data, k)
+    return 0x30 <= c <= 0x39
+
+
+cdef Py_ssize_t _digit_run(int kind, const void* data, Py_ssize_t k, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """How many ASCII digits stand from k on."""
+    cdef Py_ssize_t n = 0
+    while _ascii_digit(kind, data, k + n, start, end):
+        n += 1
+    return n
+
+
+cdef bint _is_date_stamp(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """linetext.is_date_stamp: a clock time (1-2 digits, ':' or 'h', 2 digits) and a year
+    (19xx or 20xx), each a whole run of digits."""
+    cdef Py_ssize_t k = start, run, before
+    cdef bint clock = False, year = False
+    cdef Py_UCS4 c
+    while k < end and not (clock and year):
+        if not _ascii_digit(kind, data, k, start, end):
+            k += 1
+            continue
+        run = _digit_run(kind, data, k, start, end)
+        if run == 4:
+            c = PyUnicode_READ(kind, data, k + 1)
+            before = PyUnicode_READ(kind, data, k)
+            if (before == 0x31 and c == 0x39) or (before == 0x32 and c == 0x30):
+                year = True
+        if run <= 2 and k + run < end:
+            c = PyUnicode_READ(kind, data, k + run)
+            if (c == 0x3A or c == 0x68) and _digit_run(kind, data, k + run + 1, start, end) == 2:
+                clock = True
+        k += run
+    return clock and year
+
+
+cdef bint _is_list_item(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """linetext.is_list_item: spaces, one or two digits, '.' or ')', a space."""
+    cdef Py_ssize_t k = start, run
+    cdef Py_UCS4 c
+    while k < end:
+        c = PyUnicode_READ(kind, data, k)
+        if c != 0x20 and c != 0x09 and c != 0xA0:
+            break
+        k += 1
+    run = _digit_run(kind, data, k, start, end)
+    if run < 1 or run > 2 or k + run + 1 >= end:
+        return False
+    c = PyUnicode_READ(kind, data, k + run)
+    if c != 0x2E and c != 0x29:
+        return False
+    c = PyUnicode_READ(kind, data, k + run + 1)
+    return c == 0x20 or c == 0x09 or c == 0xA0
 
 
 cdef int _count_words(
@@ -513,6 +580,31 @@ cdef class _Doc:
             and not _bracket_start(self.kind, self.data, self.starts[i], self.content_end(i))
             and not _colon_end(self.kind, self.data, self.starts[i], self.content_end(i))
         )
+
+    cdef bint is_sure_headline(self, Py_ssize_t i) noexcept:
+        """linetext.is_sure_headline."""
+        return (
+            self.is_headline(i)
+            and not _is_date_stamp(self.kind, self.data, self.starts[i], self.content_end(i))
+            and not _inner_sentence_end(self.kind, self.data, self.starts[i], self.content_end(i))
+        )
+
+    cdef bint kicker_place(self, Py_ssize_t i) noexcept:
+        """engine._kicker_place: over a headline; two words or more over only a date stamp
+        or a caption need a headline somewhere above them."""
+        cdef Py_ssize_t j = i + 1
+        if not self.neighbour_prose(i, 1, True):
+            return False
+        if self.words_upto(i, 2) < 2:
+            return True
+        while j < self.count and (not self.alive(j) or self.blank(j)):
+            j += 1
+        if self.is_sure_headline(j):
+            return True
+        for j in range(i):
+            if self.alive(j) and self.is_headline(j):
+                return True
+        return False
 
     cdef bint is_headline_like(self, Py_ssize_t i, int max_words) noexcept:
         return (
@@ -833,7 +925,7 @@ cdef class NativeEngine:
                 continue
             if r.after_prose and not doc.neighbour_prose(i, -1, False):
                 continue
-            if r.before_headline and not doc.neighbour_prose(i, 1, True):
+            if r.before_headline and not doc.kicker_place(i):
                 continue
             if not self._matches_line(index, doc.content(i)):
                 continue
@@ -865,7 +957,9 @@ cdef class NativeEngine:
             if not doc.alive(j):
                 j += 1
                 continue
-            if not doc.is_headline_like(j, r.item_max_words):
+            if not doc.is_headline_like(j, r.item_max_words) or (
+                not cross_blanks and _is_list_item(doc.kind, doc.data, doc.starts[j], doc.content_end(j))
+            ):
                 break
             doc.delete(j, index)
             taken += 1

@@ -23,7 +23,9 @@ from cleannews.linetext import (
     is_blank,
     is_headline,
     is_headline_like,
+    is_list_item,
     is_prose,
+    is_sure_headline,
     normalize_line,
     word_count,
 )
@@ -298,7 +300,7 @@ def _apply(doc: Document, compiled: CompiledRule, lines: list[int] | range) -> N
             continue
         if rule.after_prose and not _neighbour_is(doc, i, -1, is_prose):
             continue
-        if rule.before_headline and not _neighbour_is(doc, i, 1, is_headline):
+        if rule.before_headline and not _kicker_place(doc, i, line):
             continue
         if rule.scope == "line":
             doc.deleted[i] = compiled
@@ -316,6 +318,19 @@ def _matches_line(compiled: CompiledRule, line: str) -> bool:
     if compiled.line_phrases and normalize_line(line) in compiled.line_phrases:
         return True
     return compiled.verifier is not None and compiled.verifier.search(line) is not None
+
+
+def _kicker_place(doc: Document, i: int, line: str) -> bool:
+    """Whether line i stands where a kicker does: over a headline. Two words or more over
+    only a date stamp or a caption, with no headline anywhere above them, are the headline
+    themselves ('Classificação NASCAR' over its date line)."""
+    if not _neighbour_is(doc, i, 1, is_headline):
+        return False
+    return (
+        word_count(line) < 2
+        or _neighbour_is(doc, i, 1, is_sure_headline)
+        or any(doc.alive(j) and is_headline(doc.content(j)) for j in range(i))
+    )
 
 
 def _neighbour_is(doc: Document, i: int, step: int, test: object) -> bool:
@@ -344,7 +359,9 @@ def _apply_block(doc: Document, compiled: CompiledRule, heading: int) -> None:
             continue
         # A teaser may be a question ("What went wrong at Heathrow?"): only a sentence-final
         # full stop or a long line ends the block.
-        if not is_headline_like(line, rule.item_max_words):
+        if not is_headline_like(line, rule.item_max_words) or (
+            not cross_blanks and is_list_item(line)
+        ):
             break
         doc.deleted[j] = compiled
         taken += 1

@@ -110,6 +110,14 @@ def is_headline_like(line: str, max_words: int) -> bool:
     )
 
 
+_OPENERS = "([\"“„«‘'"
+# A clock time and a year: a date stamp ('sexta-feira, 22 de outubro de 2010 às 20:13'),
+# never a headline.
+_CLOCK = re.compile(r"(?<![0-9])[0-9]{1,2}[:h][0-9]{2}(?![0-9])")
+_YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
+# A numbered list item ('5. Beware the hairdryer'): inside the body it continues the
+# article's list, never a teaser of a more-stories block.
+_LIST_NUMBER = re.compile(r"[ \t\u00a0]*[0-9]{1,2}[.)][ \t\u00a0]")
 # Words before a sentence end inside a line that make it a sentence of the body, not the
 # first half of a two-part headline ('A City Made Its Buses Free. Now It Has to Pay').
 INNER_SENTENCE_MIN_WORDS = 8
@@ -118,15 +126,19 @@ INNER_SENTENCE_MIN_WORDS = 8
 def has_inner_sentence_end(line: str) -> bool:
     """A sentence of at least INNER_SENTENCE_MIN_WORDS words ending inside the line: a full
     stop after a lower-case word of three letters or more, then spaces and a capital
-    ('… yang tertangkap warga. Saat'), but not 'St. Petersburg', 'Mr. Musk' or 'vs. Chelsea'.
-    The words are counted from the sentence end before it, if any."""
+    ('… yang tertangkap warga. Saat', '… against Dominica. (FILE)'), but not 'St. Petersburg',
+    'Mr. Musk' or 'vs. Chelsea'. The words are counted from the sentence end before it, if any;
+    opening brackets and quotes may stand before the capital."""
     stop = line.find(".", 3)
     while stop >= 0:
         after = stop + 1
         while after < len(line) and line[after] in " \t\u00a0":
             after += 1
+        spaced = after > stop + 1
+        while after < len(line) and line[after] in _OPENERS:
+            after += 1
         if (
-            after > stop + 1
+            spaced
             and after < len(line)
             and line[after].isupper()
             and all(c.islower() for c in line[stop - 3 : stop])
@@ -152,3 +164,21 @@ def is_headline(line: str) -> bool:
         and _BRACKET_START.match(line) is None
         and _COLON_END.search(line) is None
     )
+
+
+def is_sure_headline(line: str) -> bool:
+    """A headline that is not a date stamp or a caption with a sentence ending inside it:
+    what two or more words above it must be followed by to be a kicker, since a date or a
+    caption under a short line ('Classificação NASCAR', 'Tridents’ challenge') shows that
+    line is the headline."""
+    return is_headline(line) and not is_date_stamp(line) and not has_inner_sentence_end(line)
+
+
+def is_date_stamp(line: str) -> bool:
+    """A clock time and a year in one line."""
+    return _CLOCK.search(line) is not None and _YEAR.search(line) is not None
+
+
+def is_list_item(line: str) -> bool:
+    """A line opening with a list number: '5. …', '12) …'."""
+    return _LIST_NUMBER.match(line) is not None
