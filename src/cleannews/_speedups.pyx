@@ -165,6 +165,18 @@ cdef bint _full_stop_end(int kind, const void* data, Py_ssize_t start, Py_ssize_
     return before != 0x2E and before != 0x2026
 
 
+cdef inline bint _blank_char(Py_UCS4 c) noexcept:
+    """A space, tab or no-break space: the patterns' [ \\t\\u00a0]."""
+    return c == 0x20 or c == 0x09 or c == 0xA0
+
+
+cdef Py_ssize_t _skip_blanks(int kind, const void* data, Py_ssize_t k, Py_ssize_t end) noexcept:
+    """The first position from k on that is not a _blank_char (or end)."""
+    while k < end and _blank_char(PyUnicode_READ(kind, data, k)):
+        k += 1
+    return k
+
+
 cdef bint _inner_sentence_end(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
     """linetext.has_inner_sentence_end: a full stop after three lower-case letters and at
     least INNER_SENTENCE_MIN_WORDS words of its sentence, then spaces, tabs or no-break spaces
@@ -174,12 +186,7 @@ cdef bint _inner_sentence_end(int kind, const void* data, Py_ssize_t start, Py_s
     for k in range(start + 3, end):
         if PyUnicode_READ(kind, data, k) != 0x2E:
             continue
-        after = k + 1
-        while after < end:
-            c = PyUnicode_READ(kind, data, after)
-            if c != 0x20 and c != 0x09 and c != 0xA0:
-                break
-            after += 1
+        after = _skip_blanks(kind, data, k + 1, end)
         if after == k + 1:
             continue
         while after < end and _opener(PyUnicode_READ(kind, data, after)):
@@ -250,21 +257,15 @@ cdef bint _is_date_stamp(int kind, const void* data, Py_ssize_t start, Py_ssize_
 
 cdef bint _is_list_item(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
     """linetext.is_list_item: spaces, one or two digits, '.' or ')', a space."""
-    cdef Py_ssize_t k = start, run
+    cdef Py_ssize_t k = _skip_blanks(kind, data, start, end), run
     cdef Py_UCS4 c
-    while k < end:
-        c = PyUnicode_READ(kind, data, k)
-        if c != 0x20 and c != 0x09 and c != 0xA0:
-            break
-        k += 1
     run = _digit_run(kind, data, k, start, end)
     if run < 1 or run > 2 or k + run + 1 >= end:
         return False
     c = PyUnicode_READ(kind, data, k + run)
     if c != 0x2E and c != 0x29:
         return False
-    c = PyUnicode_READ(kind, data, k + run + 1)
-    return c == 0x20 or c == 0x09 or c == 0xA0
+    return _blank_char(PyUnicode_READ(kind, data, k + run + 1))
 
 
 cdef int _count_words(
@@ -581,28 +582,23 @@ cdef class _Doc:
             and not _colon_end(self.kind, self.data, self.starts[i], self.content_end(i))
         )
 
-    cdef bint is_sure_headline(self, Py_ssize_t i) noexcept:
-        """linetext.is_sure_headline."""
+    cdef bint date_or_caption(self, Py_ssize_t i) noexcept:
+        """linetext.is_date_or_caption."""
         return (
-            self.is_headline(i)
-            and not _is_date_stamp(self.kind, self.data, self.starts[i], self.content_end(i))
-            and not _inner_sentence_end(self.kind, self.data, self.starts[i], self.content_end(i))
+            _is_date_stamp(self.kind, self.data, self.starts[i], self.content_end(i))
+            or _inner_sentence_end(self.kind, self.data, self.starts[i], self.content_end(i))
         )
 
     cdef bint kicker_place(self, Py_ssize_t i) noexcept:
         """engine._kicker_place: over a headline; two words or more over only a date stamp
         or a caption need a headline somewhere above them."""
-        cdef Py_ssize_t j = i + 1
-        if not self.neighbour_prose(i, 1, True):
+        cdef Py_ssize_t j = self.neighbour(i, 1), k
+        if j < 0 or not self.is_headline(j):
             return False
-        if self.words_upto(i, 2) < 2:
+        if self.words_upto(i, 2) < 2 or not self.date_or_caption(j):
             return True
-        while j < self.count and (not self.alive(j) or self.blank(j)):
-            j += 1
-        if self.is_sure_headline(j):
-            return True
-        for j in range(i):
-            if self.alive(j) and self.is_headline(j):
+        for k in range(i):
+            if self.alive(k) and self.is_headline(k):
                 return True
         return False
 
@@ -669,12 +665,17 @@ cdef class _Doc:
         cdef Py_ssize_t j = self.non_blank_neighbour(i, step)
         return self.owner[j] if j >= 0 else -1
 
-    cdef bint neighbour_prose(self, Py_ssize_t i, int step, bint headline) noexcept:
-        """Whether the nearest live non-blank line that way is prose (or a headline)."""
+    cdef Py_ssize_t neighbour(self, Py_ssize_t i, int step) noexcept:
+        """The nearest live non-blank line that way from i, or -1."""
         cdef Py_ssize_t j = i + step
         while 0 <= j < self.count and (not self.alive(j) or self.blank(j)):
             j += step
-        if not 0 <= j < self.count:
+        return j if 0 <= j < self.count else -1
+
+    cdef bint neighbour_prose(self, Py_ssize_t i, int step, bint headline) noexcept:
+        """Whether the nearest live non-blank line that way is prose (or a headline)."""
+        cdef Py_ssize_t j = self.neighbour(i, step)
+        if j < 0:
             return False
         return self.is_headline(j) if headline else self.is_prose(j)
 

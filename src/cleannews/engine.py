@@ -21,11 +21,11 @@ from cleannews.compiler import CompiledRule, CompiledRules, NativeScanner, speed
 from cleannews.linetext import (
     CHARS_PER_WORD,
     is_blank,
+    is_date_or_caption,
     is_headline,
     is_headline_like,
     is_list_item,
     is_prose,
-    is_sure_headline,
     normalize_line,
     word_count,
 )
@@ -324,20 +324,27 @@ def _kicker_place(doc: Document, i: int, line: str) -> bool:
     """Whether line i stands where a kicker does: over a headline. Two words or more over
     only a date stamp or a caption, with no headline anywhere above them, are the headline
     themselves ('Classificação NASCAR' over its date line)."""
-    if not _neighbour_is(doc, i, 1, is_headline):
+    j = _neighbour(doc, i, 1)
+    if j < 0 or not is_headline(doc.content(j)):
         return False
     return (
         word_count(line) < 2
-        or _neighbour_is(doc, i, 1, is_sure_headline)
-        or any(doc.alive(j) and is_headline(doc.content(j)) for j in range(i))
+        or not is_date_or_caption(doc.content(j))
+        or any(doc.alive(k) and is_headline(doc.content(k)) for k in range(i))
     )
 
 
-def _neighbour_is(doc: Document, i: int, step: int, test: object) -> bool:
+def _neighbour(doc: Document, i: int, step: int) -> int:
+    """The nearest live non-blank line that way from i, or -1."""
     j = i + step
     while 0 <= j < doc.count and (not doc.alive(j) or is_blank(doc.content(j))):
         j += step
-    return 0 <= j < doc.count and test(doc.content(j))  # type: ignore[operator]
+    return j if 0 <= j < doc.count else -1
+
+
+def _neighbour_is(doc: Document, i: int, step: int, test: object) -> bool:
+    j = _neighbour(doc, i, step)
+    return j >= 0 and test(doc.content(j))  # type: ignore[operator]
 
 
 def _apply_block(doc: Document, compiled: CompiledRule, heading: int) -> None:

@@ -166,12 +166,11 @@ def is_headline(line: str) -> bool:
     )
 
 
-def is_sure_headline(line: str) -> bool:
-    """A headline that is not a date stamp or a caption with a sentence ending inside it:
-    what two or more words above it must be followed by to be a kicker, since a date or a
-    caption under a short line ('Classificação NASCAR', 'Tridents’ challenge') shows that
-    line is the headline."""
-    return is_headline(line) and not is_date_stamp(line) and not has_inner_sentence_end(line)
+def is_date_or_caption(line: str) -> bool:
+    """A date stamp, or a caption with a sentence ending inside it: under a short line
+    ('Classificação NASCAR', 'Tridents’ challenge'), what shows that line is the headline
+    itself, not a kicker over one."""
+    return is_date_stamp(line) or has_inner_sentence_end(line)
 
 
 def is_date_stamp(line: str) -> bool:
