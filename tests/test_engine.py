@@ -385,6 +385,17 @@ def test_a_line_with_a_sentence_end_inside_is_not_a_block_item() -> None:
     assert cleannews.clean(text + head + cut) == text.replace("Baca Juga\n", "") + cut
 
 
+def test_a_heading_repeated_over_single_teasers_takes_one_after_its_last_copy() -> None:
+    body = "Der Trainer sprach nach dem Spiel lange mit der Mannschaft über die Taktik.\n"
+    pairs = "Lesen Sie auch\nKapitän fordert mehr Konstanz\n" * 3
+    sub = "Was der Ex-Profi dem neuen Stürmer zutraut\n"
+    answer = "Er hat in zehn Spielen bereits 15 Tore erzielt und wirkt sehr sicher.\n"
+    assert cleannews.clean(body + pairs + sub + answer) == body + sub + answer
+    # A heading printed twice sets no count: the teasers under it still go.
+    twice = "Lesen Sie auch\n" * 2 + "Kapitän fordert mehr Konstanz\nTorjäger trifft erneut\n"
+    assert cleannews.clean(body + twice + answer) == body + answer
+
+
 def test_date_stamps_and_list_items() -> None:
     assert is_date_stamp("sexta-feira, 22 de outubro de 2010 às 20:13")
     assert is_date_stamp("Mittwoch, 4. Mai 2022, 9h30")

@@ -945,8 +945,9 @@ cdef class NativeEngine:
     cdef int _apply_block(self, _Doc doc, int index, Py_ssize_t heading) except -1:
         cdef RInfo* r = &self.info[index]
         cdef bint cross_blanks
-        cdef int taken = 0
+        cdef int taken = 0, run = 0, per_copy = -1  # as in engine._apply_block
         cdef Py_ssize_t j = heading + 1
+        cdef str heading_text = doc.content(heading)
         doc.delete(heading, index)
         cross_blanks = heading >= doc.last_prose()
         while j < doc.count and taken < r.max_items:
@@ -962,8 +963,16 @@ cdef class NativeEngine:
                 not cross_blanks and _is_list_item(doc.kind, doc.data, doc.starts[j], doc.content_end(j))
             ):
                 break
+            if doc.content(j) == heading_text:
+                if per_copy < 0 and run > 0:
+                    per_copy = run
+                run = 0
+            elif run == per_copy:
+                break
+            else:
+                run += 1
+                taken += 1
             doc.delete(j, index)
-            taken += 1
             j += 1
         return 0
 

@@ -349,10 +349,15 @@ def _neighbour_is(doc: Document, i: int, step: int, test: object) -> bool:
 
 def _apply_block(doc: Document, compiled: CompiledRule, heading: int) -> None:
     """The heading and the headline-like lines under it. Blank lines between items are
-    crossed only when no prose follows (a tail block); inside the text a blank ends it."""
+    crossed only when no prose follows (a tail block); inside the text a blank ends it.
+    A heading repeated over its items ('Read also' / teaser / 'Read also' / teaser) sets
+    how many items each copy has: after the last copy only that many are taken, so the
+    line after the last teaser (a sub-heading of the story) stays."""
     rule = compiled.rule
     doc.deleted[heading] = compiled
     cross_blanks = heading >= _last_prose(doc)  # no prose below: a tail block
+    heading_text = doc.content(heading)
+    run, per_copy = 0, -1  # items since the last copy of the heading; items each copy has
     taken, j = 0, heading + 1
     while j < doc.count and taken < rule.max_items:
         line = doc.content(j)
@@ -370,8 +375,16 @@ def _apply_block(doc: Document, compiled: CompiledRule, heading: int) -> None:
             not cross_blanks and is_list_item(line)
         ):
             break
+        if line == heading_text:
+            if per_copy < 0 and run > 0:  # a heading printed twice sets nothing
+                per_copy = run
+            run = 0
+        elif run == per_copy:
+            break
+        else:
+            run += 1
+            taken += 1
         doc.deleted[j] = compiled
-        taken += 1
         j += 1
 
 
