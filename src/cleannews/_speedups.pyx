@@ -124,8 +124,9 @@ cdef inline bint _closer(Py_UCS4 c) noexcept:
 
 cdef inline bint _script_full_stop(Py_UCS4 c) noexcept:
     """The full stops of scripts without ".": Devanagari/Bengali danda and double danda,
-    Urdu full stop, Ethiopic full stop, Armenian full stop, Myanmar section mark."""
-    return c in (0x0964, 0x0965, 0x06D4, 0x1362, 0x0589, 0x104B)
+    Urdu full stop, Ethiopic full stop, Armenian full stop, Myanmar section mark, CJK
+    ideographic full stop."""
+    return c in (0x0964, 0x0965, 0x06D4, 0x1362, 0x0589, 0x104B, 0x3002)
 
 
 cdef inline bint _sentence_punct(Py_UCS4 c) noexcept:
@@ -946,10 +947,15 @@ cdef class NativeEngine:
         cdef RInfo* r = &self.info[index]
         cdef bint cross_blanks
         cdef int taken = 0, run = 0, per_copy = -1  # as in engine._apply_block
-        cdef Py_ssize_t j = heading + 1
+        cdef Py_ssize_t j = heading + 1, last
         cdef str heading_text = doc.content(heading)
         doc.delete(heading, index)
-        cross_blanks = heading >= doc.last_prose()
+        last = doc.last_prose()
+        if last < 0:  # engine._apply_block: no prose line, the last full stop ends the body
+            last = doc.count - 1
+            while last >= 0 and not (doc.alive(last) and doc.full_stop_end(last)):
+                last -= 1
+        cross_blanks = heading >= last
         while j < doc.count and taken < r.max_items:
             if doc.blank(j):
                 if not cross_blanks:

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from cleannews.compiler import CompiledRule, CompiledRules, NativeScanner, speedups
 from cleannews.linetext import (
     CHARS_PER_WORD,
+    full_stop_end,
     is_blank,
     is_date_or_caption,
     is_headline,
@@ -355,7 +356,15 @@ def _apply_block(doc: Document, compiled: CompiledRule, heading: int) -> None:
     line after the last teaser (a sub-heading of the story) stays."""
     rule = compiled.rule
     doc.deleted[heading] = compiled
-    cross_blanks = heading >= _last_prose(doc)  # no prose below: a tail block
+    # No prose below: a tail block. In a text without any prose line (one in a script
+    # written without spaces, whose sentences count as one word) the last full stop ends
+    # the body instead.
+    last = _last_prose(doc)
+    if last < 0:
+        last = doc.count - 1
+        while last >= 0 and not (doc.alive(last) and full_stop_end(doc.content(last))):
+            last -= 1
+    cross_blanks = heading >= last
     heading_text = doc.content(heading)
     run, per_copy = 0, -1  # items since the last copy of the heading; items each copy has
     taken, j = 0, heading + 1

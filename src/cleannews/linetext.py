@@ -15,9 +15,10 @@ _SPACES = re.compile(r"\s+")
 # Sentence punctuation, then optional closing quotes/brackets, at the end of a line. The
 # full stops of scripts without "." count as full stops: Devanagari and Bengali danda "।"
 # and "॥", Urdu "۔", Ethiopic "።", Armenian "։", Myanmar "။"; the Arabic and Ethiopic
-# question marks "؟" and "፧" as sentence ends.
+# question marks "؟" and "፧" as sentence ends. The CJK ideographic full stop "。" ends a
+# sentence too, never a headline or a teaser.
 _SENTENCE_END = re.compile(r"[.!?…。！？؟፧।॥۔።։။][\"'”’»«)\]]*\s*$")
-_FULL_STOP_END = re.compile(r"(?:(?<![.…])\.|[।॥۔።։။])[\"'”’»«)\]]*\s*$")
+_FULL_STOP_END = re.compile(r"(?:(?<![.…])\.|[।॥۔።։။。])[\"'”’»«)\]]*\s*$")
 # A line that opens with a bracket is a note under a title ('(Origine: …)'), not a headline.
 _BRACKET_START = re.compile(r"\s*[(（]")
 # Nor is a line that ends in a colon: it leads into what follows (a court's "… as follows:",
@@ -97,6 +98,11 @@ def is_blank(line: str) -> bool:
 def is_prose(line: str) -> bool:
     """Several words ending in sentence punctuation: the lines zones are measured from."""
     return _SENTENCE_END.search(line) is not None and word_count(line) >= PROSE_MIN_WORDS
+
+
+def full_stop_end(line: str) -> bool:
+    """The line ends in a sentence-final full stop (of any script)."""
+    return _FULL_STOP_END.search(line) is not None
 
 
 def is_headline_like(line: str, max_words: int) -> bool:
