@@ -25,7 +25,7 @@ from typing import Any, AnyStr, Protocol
 
 import regex
 
-from cleannews.linetext import CASE_VARIANTS, normalize_line
+from cleannews.linetext import CASE_VARIANTS, ZERO_WIDTH, normalize_line
 from cleannews.model import Rule
 
 try:
@@ -177,8 +177,9 @@ def fast_pattern(source: str) -> Pattern:
 
 def literal_form(text: str) -> str:
     """The literal a pre-filter looks for: lower-cased like the scanned text, spaces folded
-    (edge spaces stay: "by " is not "by")."""
-    return _WHITESPACE_RUN.sub(" ", _fold_case_variants(text.lower()))
+    (edge spaces stay: "by " is not "by") and zero-width characters dropped, as the scan
+    form drops them (a Persian "برچسب‌ها:" holds a zero-width non-joiner)."""
+    return _WHITESPACE_RUN.sub(" ", _fold_case_variants(text.translate(ZERO_WIDTH).lower()))
 
 
 def _fold_case_variants(text: str) -> str:

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = re.compile(r"\s+")
 # Sentence punctuation, then optional closing quotes/brackets, at the end of a line. The
 # full stops of scripts without "." count as full stops: Devanagari and Bengali danda "।"
@@ -73,7 +73,7 @@ def _is_edge(char: str) -> bool:
 def normalize_line(line: str) -> str:
     """Lower-case (Turkish dotless and dotted i folded to "i"), spaces folded, zero-width
     removed, edge punctuation and symbols stripped."""
-    folded = line.translate(_ZERO_WIDTH).lower()
+    folded = line.translate(ZERO_WIDTH).lower()
     if "\u0131" in folded:  # Turkish dotless "ı": "REKLAMI" and "reklamı" are one word
         folded = folded.replace("\u0131", "i")
     if "\u0307" in folded:  # "İ".lower() is "i" + combining dot: fold it back to "i"
