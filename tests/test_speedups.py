@@ -417,3 +417,8 @@ def test_engine_refuses_keys_of_another_rule_set() -> None:
     keys = speedups.Prefilter([("zzz", 100_000, 0)], []).keys("zzz\n", 2)
     with pytest.raises(ValueError, match="not a rule of this engine"):
         native.clean("zzz\n", keys)
+
+
+def test_literals_drop_zero_width_characters_as_the_scan_form_does() -> None:
+    label = "برچسب\u200cها:"
+    assert literal_form(label) in scan_form("متن\n" + label + " اقتصاد")
