@@ -256,6 +256,65 @@ cdef bint _is_date_stamp(int kind, const void* data, Py_ssize_t start, Py_ssize_
     return clock and year
 
 
+cdef inline bint _score_mark(Py_UCS4 c) noexcept:
+    """'.', ':', '/', '-', '–' or '—': linetext._SCORE's marks around a run of digits."""
+    return c == 0x2E or c == 0x3A or c == 0x2F or c == 0x2D or c == 0x2013 or c == 0x2014
+
+
+cdef bint _is_score(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """linetext.is_score: a score run and no date stamp."""
+    return _score_run(kind, data, start, end) and not _is_date_stamp(kind, data, start, end)
+
+
+cdef bint _score_run(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """linetext._SCORE: two whole runs of 1-3 digits joined by a dash or a colon (the first
+    not after a _score_mark, the second not before one and a digit), or a line ending in a
+    run of 1-3 digits after a blank with a run of 1-3 digits (not after a _score_mark), a
+    comma and a blank before."""
+    cdef Py_ssize_t k = start, run, m, run2, last = end, last_run
+    cdef bint comma = False
+    cdef Py_UCS4 c
+    # The run the line ends in, if it stands after a blank.
+    while last > start and _blank_char(PyUnicode_READ(kind, data, last - 1)):
+        last -= 1
+    last_run = 0
+    while last - last_run > start and _ascii_digit(kind, data, last - last_run - 1, start, end):
+        last_run += 1
+    if not (
+        1 <= last_run <= 3
+        and last - last_run > start
+        and _blank_char(PyUnicode_READ(kind, data, last - last_run - 1))
+    ):
+        last_run = 0
+    while k < end:
+        if not _ascii_digit(kind, data, k, start, end):
+            k += 1
+            continue
+        run = _digit_run(kind, data, k, start, end)
+        if run <= 3 and not (k > start and _score_mark(PyUnicode_READ(kind, data, k - 1))):
+            m = _skip_blanks(kind, data, k + run, end)
+            if m < end:
+                c = PyUnicode_READ(kind, data, m)
+                if c == 0x2D or c == 0x2013 or c == 0x2014 or c == 0x3A:
+                    m = _skip_blanks(kind, data, m + 1, end)
+                    run2 = _digit_run(kind, data, m, start, end)
+                    if 1 <= run2 <= 3 and not (
+                        m + run2 + 1 < end
+                        and _score_mark(PyUnicode_READ(kind, data, m + run2))
+                        and _ascii_digit(kind, data, m + run2 + 1, start, end)
+                    ):
+                        return True
+            if (
+                last_run
+                and k + run + 2 < last - last_run
+                and PyUnicode_READ(kind, data, k + run) == 0x2C
+                and _blank_char(PyUnicode_READ(kind, data, k + run + 1))
+            ):
+                return True
+        k += run
+    return False
+
+
 cdef bint _is_list_item(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
     """linetext.is_list_item: spaces, one or two digits, '.' or ')', a space."""
     cdef Py_ssize_t k = _skip_blanks(kind, data, start, end), run
@@ -591,10 +650,12 @@ cdef class _Doc:
         )
 
     cdef bint kicker_place(self, Py_ssize_t i) noexcept:
-        """engine._kicker_place: over a headline; two words or more over only a date stamp
-        or a caption need a headline somewhere above them."""
+        """engine._kicker_place: over a headline that is no match result; two words or more
+        over only a date stamp or a caption need a headline somewhere above them."""
         cdef Py_ssize_t j = self.neighbour(i, 1), k
-        if j < 0 or not self.is_headline(j):
+        if j < 0 or not self.is_headline(j) or _is_score(
+            self.kind, self.data, self.starts[j], self.content_end(j)
+        ):
             return False
         if self.words_upto(i, 2) < 2 or not self.date_or_caption(j):
             return True

@@ -27,6 +27,7 @@ from cleannews.linetext import (
     is_headline_like,
     is_list_item,
     is_prose,
+    is_score,
     normalize_line,
     word_count,
 )
@@ -324,9 +325,11 @@ def _matches_line(compiled: CompiledRule, line: str) -> bool:
 def _kicker_place(doc: Document, i: int, line: str) -> bool:
     """Whether line i stands where a kicker does: over a headline. Two words or more over
     only a date stamp or a caption, with no headline anywhere above them, are the headline
-    themselves ('Classificação NASCAR' over its date line)."""
+    themselves ('Classificação NASCAR' over its date line). Over a match result ('GIRLS
+    BASKETBALL' over 'Palm Bay d. Rockledge 70-44') a label heads a roundup's results, not
+    the page."""
     j = _neighbour(doc, i, 1)
-    if j < 0 or not is_headline(doc.content(j)):
+    if j < 0 or not is_headline(doc.content(j)) or is_score(doc.content(j)):
         return False
     return (
         word_count(line) < 2

@@ -184,6 +184,25 @@ def is_date_stamp(line: str) -> bool:
     return _CLOCK.search(line) is not None and _YEAR.search(line) is not None
 
 
+# A match result: two whole runs of one to three digits joined by a dash or a colon
+# ('Quick Boys – Katwijk 2-2', 'Palm Bay d. Rockledge 70-44', 'TSV Altdorf – SV Neustadt
+# 28:24'), the first not after '.', ':', '/' or a dash, the second not before one of them
+# and a digit (a date or a longer number: '12.03-15.03', '2019-20'); or a line ending in a
+# run of one to three digits after a space, with such a run (not after one of those marks)
+# and a comma before it ('Central 54, North 41').
+_SCORE = re.compile(
+    r"(?<![0-9.:/\-–—])[0-9]{1,3}[ \t\u00a0]*[-–—:][ \t\u00a0]*[0-9]{1,3}(?![0-9]|[.:/\-–—][0-9])"
+    r"|(?<![0-9.:/\-–—])[0-9]{1,3},[ \t\u00a0].*[ \t\u00a0][0-9]{1,3}[ \t\u00a0]*$"
+)
+
+
+def is_score(line: str) -> bool:
+    """A line holding a match result (see _SCORE) and no date stamp ('4 Mayıs 2022 Çarşamba
+    00:27' holds a clock time, not a score): a results list, never a headline that a kicker
+    stands over."""
+    return _SCORE.search(line) is not None and not is_date_stamp(line)
+
+
 def is_list_item(line: str) -> bool:
     """A line opening with a list number: '5. …', '12) …'."""
     return _LIST_NUMBER.match(line) is not None
