@@ -997,8 +997,13 @@ cdef class NativeEngine:
             elif r.scope == S_BLOCK:
                 self._apply_block(doc, index, i)
             elif r.scope == S_TAIL:
-                for j in range(i, doc.count):
-                    doc.delete(j, index)
+                # engine._sentence_below: a closing sentence below keeps the tail.
+                for j in range(i + 1, doc.count):
+                    if doc.alive(j) and doc.full_stop_end(j):
+                        break
+                else:
+                    for j in range(i, doc.count):
+                        doc.delete(j, index)
             else:
                 for j in range(i + 1):
                     doc.delete(j, index)

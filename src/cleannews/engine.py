@@ -309,11 +309,20 @@ def _apply(doc: Document, compiled: CompiledRule, lines: list[int] | range) -> N
         elif rule.scope == "block":
             _apply_block(doc, compiled, i)
         elif rule.scope == "tail":
+            if _sentence_below(doc, i):
+                continue
             for j in range(i, doc.count):
                 doc.deleted.setdefault(j, compiled)
         else:  # head
             for j in range(i + 1):
                 doc.deleted.setdefault(j, compiled)
+
+
+def _sentence_below(doc: Document, i: int) -> bool:
+    """Whether a live line below line i ends in a full stop: a closing sentence too short to
+    count as prose ('Uzmanların yorumları birbirinden farklı.' under a 'Yorumlar' sub-heading),
+    which a tail marker must not take with it."""
+    return any(doc.alive(j) and full_stop_end(doc.content(j)) for j in range(i + 1, doc.count))
 
 
 def _matches_line(compiled: CompiledRule, line: str) -> bool:
