@@ -261,6 +261,14 @@ def test_many_blocks_without_prose_stay_linear() -> None:
     assert apply_trace(text, removals) == cleannews.clean(text)
 
 
+def test_many_tail_markers_over_a_short_closing_sentence_stay_linear() -> None:
+    """Each tail marker asks whether a line below it ends in a full stop; the search resumes
+    where the last one ended, so a hundred thousand markers cost one pass."""
+    prose = "The council approved the new budget plan after a long debate on Tuesday.\n"
+    text = prose + "Kommentare\n" * 100_000 + "Kurzer Satz.\n"
+    assert cleannews.clean(text) == text
+
+
 def test_beside_rules_over_many_removals_stay_linear() -> None:
     """A line next to a removal is checked against a beside rule's candidate lines in a set:
     as a list lookup, fifty thousand removed headings took seconds, a quarter million half a

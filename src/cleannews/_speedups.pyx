@@ -530,6 +530,7 @@ cdef class _Doc:
     cdef int64_t* picked      # the lines a rule is tried on (see pick), room for n_picked
     cdef Py_ssize_t n_picked
     cdef Py_ssize_t last_prose_hint
+    cdef Py_ssize_t last_stop_hint
     cdef bint cleaned
 
     def __cinit__(self, str text):
@@ -556,6 +557,7 @@ cdef class _Doc:
         self.n_deleted = 0
         self.spans = {}
         self.last_prose_hint = self.count
+        self.last_stop_hint = self.count
 
     def __dealloc__(self):
         PyMem_Free(self.starts)
@@ -713,6 +715,14 @@ cdef class _Doc:
         while i >= 0 and not (self.alive(i) and self.is_prose(i)):
             i -= 1
         self.last_prose_hint = i
+        return i
+
+    cdef Py_ssize_t last_full_stop(self) noexcept:
+        """engine._last_full_stop: resumes where the last search ended (lines only die)."""
+        cdef Py_ssize_t i = min(self.last_stop_hint, self.count - 1)
+        while i >= 0 and not (self.alive(i) and self.full_stop_end(i)):
+            i -= 1
+        self.last_stop_hint = i
         return i
 
     cdef Py_ssize_t non_blank_neighbour(self, Py_ssize_t i, int step) noexcept:
@@ -998,10 +1008,7 @@ cdef class NativeEngine:
                 self._apply_block(doc, index, i)
             elif r.scope == S_TAIL:
                 # engine._sentence_below: a closing sentence below keeps the tail.
-                for j in range(i + 1, doc.count):
-                    if doc.alive(j) and doc.full_stop_end(j):
-                        break
-                else:
+                if doc.last_full_stop() <= i:
                     for j in range(i, doc.count):
                         doc.delete(j, index)
             else:
@@ -1018,9 +1025,7 @@ cdef class NativeEngine:
         doc.delete(heading, index)
         last = doc.last_prose()
         if last < 0:  # engine._apply_block: no prose line, the last full stop ends the body
-            last = doc.count - 1
-            while last >= 0 and not (doc.alive(last) and doc.full_stop_end(last)):
-                last -= 1
+            last = doc.last_full_stop()
         cross_blanks = heading >= last
         while j < doc.count and taken < r.max_items:
             if doc.blank(j):

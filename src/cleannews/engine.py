@@ -41,7 +41,16 @@ class Document:
     """One text split into lines (without `\\n`; a CRLF line keeps its `\\r`), and what the
     rules decided about them."""
 
-    __slots__ = ("_lines", "_starts", "count", "deleted", "last_prose_hint", "spans", "text")
+    __slots__ = (
+        "_lines",
+        "_starts",
+        "count",
+        "deleted",
+        "last_prose_hint",
+        "last_stop_hint",
+        "spans",
+        "text",
+    )
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -52,6 +61,7 @@ class Document:
         self._lines: list[str] | None = None
         self._starts: list[int] | None = None
         self.last_prose_hint = self.count  # where the search for the last prose line resumes
+        self.last_stop_hint = self.count  # and for the last line ending in a full stop
 
     @property
     def lines(self) -> list[str]:
@@ -279,6 +289,15 @@ def _last_prose(doc: Document) -> int:
     return i
 
 
+def _last_full_stop(doc: Document) -> int:
+    """The last live line ending in a full stop (-1 if none), resumed like _last_prose."""
+    i = min(doc.last_stop_hint, doc.count - 1)
+    while i >= 0 and not (doc.alive(i) and full_stop_end(doc.content(i))):
+        i -= 1
+    doc.last_stop_hint = i
+    return i
+
+
 def _apply(doc: Document, compiled: CompiledRule, lines: list[int] | range) -> None:
     rule = compiled.rule
     if rule.min_repeats > 1:
@@ -321,8 +340,9 @@ def _apply(doc: Document, compiled: CompiledRule, lines: list[int] | range) -> N
 def _sentence_below(doc: Document, i: int) -> bool:
     """Whether a live line below line i ends in a full stop: a closing sentence too short to
     count as prose ('Uzmanların yorumları birbirinden farklı.' under a 'Yorumlar' sub-heading),
-    which a tail marker must not take with it."""
-    return any(doc.alive(j) and full_stop_end(doc.content(j)) for j in range(i + 1, doc.count))
+    which a tail marker must not take with it. (The last such line, searched once per
+    run: thousands of markers over one short closing line stay linear.)"""
+    return _last_full_stop(doc) > i
 
 
 def _matches_line(compiled: CompiledRule, line: str) -> bool:
@@ -373,9 +393,7 @@ def _apply_block(doc: Document, compiled: CompiledRule, heading: int) -> None:
     # the body instead.
     last = _last_prose(doc)
     if last < 0:
-        last = doc.count - 1
-        while last >= 0 and not (doc.alive(last) and full_stop_end(doc.content(last))):
-            last -= 1
+        last = _last_full_stop(doc)
     cross_blanks = heading >= last
     heading_text = doc.content(heading)
     run, per_copy = 0, -1  # items since the last copy of the heading; items each copy has
