@@ -710,19 +710,23 @@ cdef class _Doc:
         return -1
 
     cdef Py_ssize_t last_prose(self) noexcept:
-        """engine._last_prose: resumes where the last search ended (lines only die)."""
-        cdef Py_ssize_t i = min(self.last_prose_hint, self.count - 1)
-        while i >= 0 and not (self.alive(i) and self.is_prose(i)):
-            i -= 1
-        self.last_prose_hint = i
-        return i
+        """engine._last_prose."""
+        self.last_prose_hint = self._last_live(self.last_prose_hint, True)
+        return self.last_prose_hint
 
     cdef Py_ssize_t last_full_stop(self) noexcept:
-        """engine._last_full_stop: resumes where the last search ended (lines only die)."""
-        cdef Py_ssize_t i = min(self.last_stop_hint, self.count - 1)
-        while i >= 0 and not (self.alive(i) and self.full_stop_end(i)):
+        """engine._last_full_stop."""
+        self.last_stop_hint = self._last_live(self.last_stop_hint, False)
+        return self.last_stop_hint
+
+    cdef Py_ssize_t _last_live(self, Py_ssize_t start, bint prose) noexcept:
+        """engine._last_live, its test being prose or a final full stop: resumes where the
+        last search ended (lines only die)."""
+        cdef Py_ssize_t i = min(start, self.count - 1)
+        while i >= 0 and not (
+            self.alive(i) and (self.is_prose(i) if prose else self.full_stop_end(i))
+        ):
             i -= 1
-        self.last_stop_hint = i
         return i
 
     cdef Py_ssize_t non_blank_neighbour(self, Py_ssize_t i, int step) noexcept:

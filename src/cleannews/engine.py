@@ -279,22 +279,24 @@ def _first_prose(doc: Document) -> int | None:
 
 
 def _last_prose(doc: Document) -> int:
-    """The last live prose line (-1 if none). While rules run, lines only die, so the answer
-    only moves up: the search resumes where the last one ended (linear over a whole run,
-    not per call)."""
-    i = min(doc.last_prose_hint, doc.count - 1)
-    while i >= 0 and not (doc.alive(i) and is_prose(doc.content(i))):
-        i -= 1
-    doc.last_prose_hint = i
-    return i
+    """The last live prose line (-1 if none)."""
+    doc.last_prose_hint = _last_live(doc, doc.last_prose_hint, is_prose)
+    return doc.last_prose_hint
 
 
 def _last_full_stop(doc: Document) -> int:
-    """The last live line ending in a full stop (-1 if none), resumed like _last_prose."""
-    i = min(doc.last_stop_hint, doc.count - 1)
-    while i >= 0 and not (doc.alive(i) and full_stop_end(doc.content(i))):
+    """The last live line ending in a full stop (-1 if none)."""
+    doc.last_stop_hint = _last_live(doc, doc.last_stop_hint, full_stop_end)
+    return doc.last_stop_hint
+
+
+def _last_live(doc: Document, start: int, test: Callable[[str], bool]) -> int:
+    """The last live line at or above start that passes test (-1 if none). While rules
+    run, lines only die, so the answer only moves up: each search resumes where the last one
+    ended (linear over a whole run, not per call)."""
+    i = min(start, doc.count - 1)
+    while i >= 0 and not (doc.alive(i) and test(doc.content(i))):
         i -= 1
-    doc.last_stop_hint = i
     return i
 
 
