@@ -748,12 +748,10 @@ cdef class _Doc:
             j += step
         return j if 0 <= j < self.count else -1
 
-    cdef bint neighbour_prose(self, Py_ssize_t i, int step, bint headline) noexcept:
-        """Whether the nearest live non-blank line that way is prose (or a headline)."""
-        cdef Py_ssize_t j = self.neighbour(i, step)
-        if j < 0:
-            return False
-        return self.is_headline(j) if headline else self.is_prose(j)
+    cdef bint prose_above(self, Py_ssize_t i) noexcept:
+        """engine._prose_above: the nearest live non-blank line above i is prose."""
+        cdef Py_ssize_t j = self.neighbour(i, -1)
+        return j >= 0 and self.is_prose(j)
 
 
 cdef _Doc _document(text):
@@ -1000,7 +998,7 @@ cdef class NativeEngine:
                 doc.words_upto(i, r.max_words + 1) > r.max_words
             ):
                 continue
-            if r.after_prose and not doc.neighbour_prose(i, -1, False):
+            if r.after_prose and not doc.prose_above(i):
                 continue
             if r.before_headline and not doc.kicker_place(i):
                 continue

@@ -321,7 +321,7 @@ def _apply(doc: Document, compiled: CompiledRule, lines: list[int] | range) -> N
             continue
         if not rule.allow_prose and is_prose(line):
             continue
-        if rule.after_prose and not _neighbour_is(doc, i, -1, is_prose):
+        if rule.after_prose and not _prose_above(doc, i):
             continue
         if rule.before_headline and not _kicker_place(doc, i, line):
             continue
@@ -360,11 +360,14 @@ def _kicker_place(doc: Document, i: int, line: str) -> bool:
     BASKETBALL' over 'Palm Bay d. Rockledge 70-44') a label heads a roundup's results, not
     the page."""
     j = _neighbour(doc, i, 1)
-    if j < 0 or not is_headline(doc.content(j)) or is_score(doc.content(j)):
+    if j < 0:
+        return False
+    below = doc.content(j)
+    if not is_headline(below) or is_score(below):
         return False
     return (
         word_count(line) < 2
-        or not is_date_or_caption(doc.content(j))
+        or not is_date_or_caption(below)
         or any(doc.alive(k) and is_headline(doc.content(k)) for k in range(i))
     )
 
@@ -377,9 +380,10 @@ def _neighbour(doc: Document, i: int, step: int) -> int:
     return j if 0 <= j < doc.count else -1
 
 
-def _neighbour_is(doc: Document, i: int, step: int, test: object) -> bool:
-    j = _neighbour(doc, i, step)
-    return j >= 0 and test(doc.content(j))  # type: ignore[operator]
+def _prose_above(doc: Document, i: int) -> bool:
+    """Whether the nearest live non-blank line above i is prose."""
+    j = _neighbour(doc, i, -1)
+    return j >= 0 and is_prose(doc.content(j))
 
 
 def _apply_block(doc: Document, compiled: CompiledRule, heading: int) -> None:
