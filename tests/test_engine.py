@@ -23,7 +23,7 @@ from cleannews.compiler import (
     speedups,
 )
 from cleannews.engine import Document, find_removals, scan
-from cleannews.linetext import has_inner_sentence_end, is_date_stamp, is_list_item
+from cleannews.linetext import has_inner_sentence_end, is_date_stamp, is_list_item, is_prose
 from tests.corpus_cases import all_cases
 from tests.pack_support import pack_toml, rule_toml
 
@@ -414,3 +414,13 @@ def test_date_stamps_and_list_items() -> None:
     assert is_list_item(" 12) Keep the receipt")
     assert not is_list_item("2024. The year in review")
     assert not is_list_item("5.Beware")
+
+
+def test_chinese_and_japanese_sentences_are_prose_by_their_characters() -> None:
+    # No spaces between words: a sentence is one "word", so its Han and kana count instead.
+    assert is_prose("交通局负责人表示，新车的续航里程超过三百公里。")
+    assert is_prose("委員長は「来年はさらに規模を広げたい」と話した。")
+    assert not is_prose("发表评论。")  # too few characters for a sentence of the story
+    assert not is_prose("城市公交明年起全面改用电动车")  # a headline: no sentence end
+    assert not is_prose("Er kam.")
+

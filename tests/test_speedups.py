@@ -125,6 +125,11 @@ STRUCTURE_LINES = st.text(alphabet=st.sampled_from("aåBÉ. \u00a0\t.Ωω")) | s
         "5. Beware the wall-mounted hairdryer",
         " 12) Keep the receipt",
         "The council voted to close the old bridge for repairs next spring.",
+        "交通局负责人表示，新车的续航里程超过三百公里。",
+        "委員長は「来年はさらに規模を広げたい」と話した。",
+        "发表评论。",
+        "标签",
+        "コメント",
         "",
     ]
 )

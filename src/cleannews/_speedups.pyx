@@ -71,6 +71,7 @@ cdef enum:
 
 # The limits both engines share.
 cdef int PROSE_MIN_WORDS = _linetext.PROSE_MIN_WORDS
+cdef int PROSE_MIN_UNSPACED = _linetext.PROSE_MIN_UNSPACED
 cdef int HEADLINE_MIN_WORDS = _linetext.HEADLINE_MIN_WORDS
 cdef int INNER_SENTENCE_MIN_WORDS = _linetext.INNER_SENTENCE_MIN_WORDS
 cdef int CHARS_PER_WORD = _linetext.CHARS_PER_WORD
@@ -151,6 +152,26 @@ cdef Py_ssize_t _end_mark(int kind, const void* data, Py_ssize_t start, Py_ssize
 cdef bint _sentence_end(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
     cdef Py_ssize_t k = _end_mark(kind, data, start, end)
     return k >= start and _sentence_punct(PyUnicode_READ(kind, data, k))
+
+
+cdef bint _unspaced_at_least(
+    int kind, const void* data, Py_ssize_t start, Py_ssize_t end, int n
+) noexcept:
+    """linetext.unspaced_count(line) >= n: Han, hiragana and katakana characters."""
+    cdef Py_ssize_t k
+    cdef Py_UCS4 c
+    if kind == PyUnicode_1BYTE_KIND:
+        return False
+    for k in range(start, end):
+        c = PyUnicode_READ(kind, data, k)
+        if (
+            0x3040 <= c <= 0x30FF or 0x3400 <= c <= 0x4DBF or 0x4E00 <= c <= 0x9FFF
+            or 0xF900 <= c <= 0xFAFF
+        ):
+            n -= 1
+            if n == 0:
+                return True
+    return False
 
 
 cdef bint _full_stop_end(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
@@ -628,7 +649,13 @@ cdef class _Doc:
         if self.prose[i] < 0:
             self.prose[i] = 1 if (
                 _sentence_end(self.kind, self.data, self.starts[i], self.content_end(i))
-                and self.words_upto(i, PROSE_MIN_WORDS) >= PROSE_MIN_WORDS
+                and (
+                    self.words_upto(i, PROSE_MIN_WORDS) >= PROSE_MIN_WORDS
+                    or _unspaced_at_least(
+                        self.kind, self.data, self.starts[i], self.content_end(i),
+                        PROSE_MIN_UNSPACED,
+                    )
+                )
             ) else 0
         return self.prose[i] == 1
 

@@ -12,6 +12,8 @@ from functools import lru_cache
 
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = re.compile(r"\s+")
+# Han ideographs (with extension A and compatibility forms), hiragana and katakana.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Sentence punctuation, then optional closing quotes/brackets, at the end of a line. The
 # full stops of scripts without "." count as full stops: Devanagari and Bengali danda "।"
 # and "॥", Urdu "۔", Ethiopic "።", Armenian "։", Myanmar "။"; the Arabic and Ethiopic
@@ -59,6 +61,9 @@ CASE_VARIANTS = {
 }
 
 PROSE_MIN_WORDS = 5
+# Chinese and Japanese are written without spaces, so a sentence counts as one word: a line
+# with this many Han or kana characters stands for PROSE_MIN_WORDS words in the prose test.
+PROSE_MIN_UNSPACED = 10
 HEADLINE_MIN_WORDS = 4
 # A line longer than this many characters per allowed word cannot be within `max_words`;
 # checking it first spares counting the words of long prose lines a trigger word hit.
@@ -96,8 +101,16 @@ def is_blank(line: str) -> bool:
 
 
 def is_prose(line: str) -> bool:
-    """Several words ending in sentence punctuation: the lines zones are measured from."""
-    return _SENTENCE_END.search(line) is not None and word_count(line) >= PROSE_MIN_WORDS
+    """Several words ending in sentence punctuation: the lines zones are measured from. In
+    Chinese and Japanese, which have no spaces between words, several Han or kana characters."""
+    return _SENTENCE_END.search(line) is not None and (
+        word_count(line) >= PROSE_MIN_WORDS or unspaced_count(line) >= PROSE_MIN_UNSPACED
+    )
+
+
+def unspaced_count(line: str) -> int:
+    """How many Han, hiragana and katakana characters the line holds."""
+    return len(_UNSPACED.findall(line))
 
 
 def full_stop_end(line: str) -> bool:
