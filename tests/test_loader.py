@@ -68,6 +68,8 @@ def test_trigger_lead_lets_a_line_start_trigger_follow_a_few_characters(tmp_path
         ('triggers = ["^test"]\ntrigger_lead = 9', "trigger_lead", "from 0 to 8"),
         ('triggers = ["^test"]\ntrigger_lead = true', "trigger_lead", "from 0 to 8"),
         ('triggers = ["test"]\ntrigger_lead = 2', "trigger_lead", "needs a '^' trigger"),
+        ("subheading_ends_block = true", "subheading_ends_block", "only a block rule"),
+        ("subheading_ends_block = 1", "subheading_ends_block", "must be true or false"),
     ],
 )
 def test_bad_rule_names_file_rule_and_field(

@@ -73,6 +73,7 @@ cdef enum:
 cdef int PROSE_MIN_WORDS = _linetext.PROSE_MIN_WORDS
 cdef int PROSE_MIN_UNSPACED = _linetext.PROSE_MIN_UNSPACED
 cdef int HEADLINE_MIN_WORDS = _linetext.HEADLINE_MIN_WORDS
+cdef int SUBHEADING_MAX_WORDS = _linetext.SUBHEADING_MAX_WORDS
 cdef int INNER_SENTENCE_MIN_WORDS = _linetext.INNER_SENTENCE_MIN_WORDS
 cdef int CHARS_PER_WORD = _linetext.CHARS_PER_WORD
 cdef double GUARD_SHARE = _model.GUARD_SHARE
@@ -94,6 +95,7 @@ cdef struct RInfo:
     bint allow_prose
     bint after_prose
     bint before_headline
+    bint subheading_ends_block
     bint beside_both
     bint is_beside
     int beside_k       # its place in beside_rules, if it is one
@@ -775,6 +777,16 @@ cdef class _Doc:
             j += step
         return j if 0 <= j < self.count else -1
 
+    cdef bint subheading(self, Py_ssize_t i) noexcept:
+        """engine._subheading: at most SUBHEADING_MAX_WORDS words right above a live prose
+        line."""
+        return (
+            self.words_upto(i, SUBHEADING_MAX_WORDS + 1) <= SUBHEADING_MAX_WORDS
+            and i + 1 < self.count
+            and self.alive(i + 1)
+            and self.is_prose(i + 1)
+        )
+
     cdef bint prose_above(self, Py_ssize_t i) noexcept:
         """engine._prose_above: the nearest live non-blank line above i is prose."""
         cdef Py_ssize_t j = self.neighbour(i, -1)
@@ -840,6 +852,7 @@ cdef class NativeEngine:
             r.allow_prose = rule.allow_prose
             r.after_prose = rule.after_prose
             r.before_headline = rule.before_headline
+            r.subheading_ends_block = rule.subheading_ends_block
             r.beside_both = rule.beside_both
             r.is_beside = bool(rule.beside)
             r.prefiltered = bool(rule.phrases or rule.triggers or rule.trigger_pattern)
@@ -1068,6 +1081,8 @@ cdef class NativeEngine:
             if not doc.is_headline_like(j, r.item_max_words) or (
                 not cross_blanks and _is_list_item(doc.kind, doc.data, doc.starts[j], doc.content_end(j))
             ):
+                break
+            if r.subheading_ends_block and taken and not cross_blanks and doc.subheading(j):
                 break
             if doc.content(j) == heading_text:
                 if per_copy < 0 and run > 0:

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from cleannews.compiler import CompiledRule, CompiledRules, NativeScanner, speedups
 from cleannews.linetext import (
     CHARS_PER_WORD,
+    SUBHEADING_MAX_WORDS,
     full_stop_end,
     is_blank,
     is_date_or_caption,
@@ -420,6 +421,8 @@ def _apply_block(doc: Document, compiled: CompiledRule, heading: int) -> None:
             not cross_blanks and is_list_item(line)
         ):
             break
+        if rule.subheading_ends_block and taken and not cross_blanks and _subheading(doc, j, line):
+            break
         if line == heading_text:
             if per_copy < 0 and run > 0:  # a heading printed twice sets nothing
                 per_copy = run
@@ -431,6 +434,18 @@ def _apply_block(doc: Document, compiled: CompiledRule, heading: int) -> None:
             taken += 1
         doc.deleted[j] = compiled
         j += 1
+
+
+def _subheading(doc: Document, i: int, line: str) -> bool:
+    """A line of at most SUBHEADING_MAX_WORDS words right above a live prose line: the
+    story's sub-heading ('Omleiding' under a 'Lees ook:' teaser), not one more teaser."""
+    below = i + 1
+    return (
+        word_count(line) <= SUBHEADING_MAX_WORDS
+        and below < doc.count
+        and doc.alive(below)
+        and is_prose(doc.content(below))
+    )
 
 
 def _apply_span(doc: Document, compiled: CompiledRule, i: int, line: str) -> None:

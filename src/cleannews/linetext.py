@@ -65,6 +65,9 @@ PROSE_MIN_WORDS = 5
 # with this many Han or kana characters stands for PROSE_MIN_WORDS words in the prose test.
 PROSE_MIN_UNSPACED = 10
 HEADLINE_MIN_WORDS = 4
+# A story's sub-heading under a teaser block: "Omleiding", "Möglicher Verkauf". Teasers have
+# a subject and a verb ("Torjäger trifft erneut"), so three words already read as one.
+SUBHEADING_MAX_WORDS = 2
 # A line longer than this many characters per allowed word cannot be within `max_words`;
 # checking it first spares counting the words of long prose lines a trigger word hit.
 CHARS_PER_WORD = 30

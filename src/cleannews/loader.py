@@ -52,6 +52,7 @@ _RULE_KEYS = {
     "allow_prose",
     "after_prose",
     "before_headline",
+    "subheading_ends_block",
     "beside",
     "beside_both",
     "fail",
@@ -214,7 +215,13 @@ def _parse_rule(data: Any, path: str, category: str | None, trusted: bool) -> Ru
             if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
                 raise PackError(path, f"must be an integer >= {minimum}", code, key)
             fields[key] = value
-    for key in ("allow_prose", "after_prose", "before_headline", "beside_both"):
+    for key in (
+        "allow_prose",
+        "after_prose",
+        "before_headline",
+        "beside_both",
+        "subheading_ends_block",
+    ):
         if key in data:
             if not isinstance(data[key], bool):
                 raise PackError(path, "must be true or false", code, key)
@@ -285,6 +292,8 @@ def _check_shape(fields: dict[str, Any], path: str, code: str) -> None:
         raise PackError(path, "a head rule cannot live in the tail zone", code, "zone")
     if scope == "tail" and fields.get("zone", "anywhere") == "head":
         raise PackError(path, "a tail rule cannot live in the head zone", code, "zone")
+    if fields.get("subheading_ends_block") and scope != "block":
+        raise PackError(path, "only a block rule has items to end", code, "subheading_ends_block")
 
 
 def _phrases(value: Any, path: str, code: str) -> dict[str, tuple[str, ...]]:

@@ -66,6 +66,7 @@ class Rule:
     allow_prose: bool = False
     after_prose: bool = False
     before_headline: bool = False
+    subheading_ends_block: bool = False
     beside: tuple[str, ...] = ()
     beside_both: bool = False
     fail: tuple[Example, ...] = ()
