@@ -395,9 +395,8 @@ def _apply_block(doc: Document, compiled: CompiledRule, heading: int) -> None:
     line after the last teaser (a sub-heading of the story) stays."""
     rule = compiled.rule
     doc.deleted[heading] = compiled
-    # No prose below: a tail block. In a text without any prose line (one in a script
-    # written without spaces, whose sentences count as one word) the last full stop ends
-    # the body instead.
+    # No prose below: a tail block. In a text without any prose line (only sentences too
+    # short to count as prose) the last full stop ends the body instead.
     last = _last_prose(doc)
     if last < 0:
         last = _last_full_stop(doc)
