@@ -73,6 +73,7 @@ cdef enum:
 cdef int PROSE_MIN_WORDS = _linetext.PROSE_MIN_WORDS
 cdef int PROSE_MIN_UNSPACED = _linetext.PROSE_MIN_UNSPACED
 cdef int HEADLINE_MIN_WORDS = _linetext.HEADLINE_MIN_WORDS
+cdef int KICKER_MAX_ABOVE = _linetext.KICKER_MAX_ABOVE
 cdef int SUBHEADING_MAX_WORDS = _linetext.SUBHEADING_MAX_WORDS
 cdef int INNER_SENTENCE_MIN_WORDS = _linetext.INNER_SENTENCE_MIN_WORDS
 cdef int CHARS_PER_WORD = _linetext.CHARS_PER_WORD
@@ -680,14 +681,22 @@ cdef class _Doc:
             or _inner_sentence_end(self.kind, self.data, self.starts[i], self.content_end(i))
         )
 
-    cdef bint kicker_place(self, Py_ssize_t i) noexcept:
-        """engine._kicker_place: over a headline that is no match result; two words or more
+    cdef bint kicker_place(self, Py_ssize_t i, bint head) noexcept:
+        """engine._kicker_place: over a headline that is no match result; in the head
+        (`head`), with at most KICKER_MAX_ABOVE live lines above it; two words or more
         over only a date stamp or a caption need a headline somewhere above them."""
         cdef Py_ssize_t j = self.neighbour(i, 1), k
+        cdef int above = 0
         if j < 0 or not self.is_headline(j) or _is_score(
             self.kind, self.data, self.starts[j], self.content_end(j)
         ):
             return False
+        if head:
+            for k in range(i):
+                if self.alive(k) and not self.blank(k):
+                    above += 1
+                    if above > KICKER_MAX_ABOVE:
+                        return False
         if self.words_upto(i, 2) < 2 or not self.date_or_caption(j):
             return True
         for k in range(i):
@@ -1040,7 +1049,7 @@ cdef class NativeEngine:
                 continue
             if r.after_prose and not doc.prose_above(i):
                 continue
-            if r.before_headline and not doc.kicker_place(i):
+            if r.before_headline and not doc.kicker_place(i, r.zone == Z_HEAD):
                 continue
             if not self._matches_line(index, doc.content(i)):
                 continue

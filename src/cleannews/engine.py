@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from cleannews.compiler import CompiledRule, CompiledRules, NativeScanner, speedups
 from cleannews.linetext import (
     CHARS_PER_WORD,
+    KICKER_MAX_ABOVE,
     SUBHEADING_MAX_WORDS,
     full_stop_end,
     is_blank,
@@ -324,7 +325,7 @@ def _apply(doc: Document, compiled: CompiledRule, lines: list[int] | range) -> N
             continue
         if rule.after_prose and not _prose_above(doc, i):
             continue
-        if rule.before_headline and not _kicker_place(doc, i, line):
+        if rule.before_headline and not _kicker_place(doc, i, line, rule.zone == "head"):
             continue
         if rule.scope == "line":
             doc.deleted[i] = compiled
@@ -354,23 +355,40 @@ def _matches_line(compiled: CompiledRule, line: str) -> bool:
     return compiled.verifier is not None and compiled.verifier.search(line) is not None
 
 
-def _kicker_place(doc: Document, i: int, line: str) -> bool:
+def _kicker_place(doc: Document, i: int, line: str, head: bool) -> bool:
     """Whether line i stands where a kicker does: over a headline. Two words or more over
     only a date stamp or a caption, with no headline anywhere above them, are the headline
     themselves ('Classificação NASCAR' over its date line). Over a match result ('GIRLS
     BASKETBALL' over 'Palm Bay d. Rockledge 70-44') a label heads a roundup's results, not
-    the page."""
+    the page. A label in the head (`head`: the rule's zone) stands at the top of the text,
+    over the page's headline: with more than KICKER_MAX_ABOVE live lines above it, the line
+    is deeper in a text without prose at its top (a recipe's '1 TL Backpulver' over the next
+    ingredient, a review's 'Vorteile' over a list item). A heading over a teaser list
+    anywhere else needs only the headline below."""
     j = _neighbour(doc, i, 1)
     if j < 0:
         return False
     below = doc.content(j)
     if not is_headline(below) or is_score(below):
         return False
+    if head and _lines_above(doc, i, KICKER_MAX_ABOVE + 1) > KICKER_MAX_ABOVE:
+        return False
     return (
         word_count(line) < 2
         or not is_date_or_caption(below)
         or any(doc.alive(k) and is_headline(doc.content(k)) for k in range(i))
     )
+
+
+def _lines_above(doc: Document, i: int, most: int) -> int:
+    """How many live non-blank lines stand above line i, counted up to `most`."""
+    n = 0
+    for k in range(i):
+        if doc.alive(k) and not is_blank(doc.lines[k]):
+            n += 1
+            if n >= most:
+                break
+    return n
 
 
 def _neighbour(doc: Document, i: int, step: int) -> int:

@@ -65,6 +65,10 @@ PROSE_MIN_WORDS = 5
 # with this many Han or kana characters stands for PROSE_MIN_WORDS words in the prose test.
 PROSE_MIN_UNSPACED = 10
 HEADLINE_MIN_WORDS = 4
+# Live lines a kicker in the head may have above it: an image caption and its credit, or a
+# site name. Deeper in a text without prose at its top, a short line over a headline-like
+# one is a list item or a sub-heading ('1 TL Backpulver', 'Vorteile').
+KICKER_MAX_ABOVE = 2
 # A story's sub-heading under a teaser block: "Omleiding", "Möglicher Verkauf". Teasers have
 # a subject and a verb ("Torjäger trifft erneut"), so three words already read as one.
 SUBHEADING_MAX_WORDS = 2
