@@ -683,7 +683,8 @@ cdef class _Doc:
 
     cdef bint kicker_place(self, Py_ssize_t i, bint head) noexcept:
         """engine._kicker_place: over a headline that is no match result; in the head
-        (`head`), with at most KICKER_MAX_ABOVE live lines above it; two words or more
+        (`head`), with at most KICKER_MAX_ABOVE live lines above it; not under a lead-in
+        ending in a colon; two words or more
         over only a date stamp or a caption need a headline somewhere above them."""
         cdef Py_ssize_t j = self.neighbour(i, 1), k
         cdef int above = 0
@@ -697,6 +698,9 @@ cdef class _Doc:
                     above += 1
                     if above > KICKER_MAX_ABOVE:
                         return False
+        k = self.neighbour(i, -1)
+        if k >= 0 and _colon_end(self.kind, self.data, self.starts[k], self.content_end(k)):
+            return False
         if self.words_upto(i, 2) < 2 or not self.date_or_caption(j):
             return True
         for k in range(i):

@@ -22,6 +22,7 @@ from cleannews.linetext import (
     CHARS_PER_WORD,
     KICKER_MAX_ABOVE,
     SUBHEADING_MAX_WORDS,
+    colon_end,
     full_stop_end,
     is_blank,
     is_date_or_caption,
@@ -364,7 +365,8 @@ def _kicker_place(doc: Document, i: int, line: str, head: bool) -> bool:
     over the page's headline: with more than KICKER_MAX_ABOVE live lines above it, the line
     is deeper in a text without prose at its top (a recipe's '1 TL Backpulver' over the next
     ingredient, a review's 'Vorteile' over a list item). A heading over a teaser list
-    anywhere else needs only the headline below."""
+    anywhere else needs only the headline below. A line under a lead-in ending in a colon is
+    what the lead-in announces, never a label over the next line."""
     j = _neighbour(doc, i, 1)
     if j < 0:
         return False
@@ -373,6 +375,9 @@ def _kicker_place(doc: Document, i: int, line: str, head: bool) -> bool:
         return False
     if head and _lines_above(doc, i, KICKER_MAX_ABOVE + 1) > KICKER_MAX_ABOVE:
         return False
+    k = _neighbour(doc, i, -1)
+    if k >= 0 and colon_end(doc.content(k)):
+        return False  # introduced by a lead-in ('Site internet de la caisse :'), not a label
     return (
         word_count(line) < 2
         or not is_date_or_caption(below)

@@ -180,6 +180,11 @@ def _sentence_start(line: str, stop: int) -> int:
     return max(line.rfind(".", 0, stop), line.rfind("!", 0, stop), line.rfind("?", 0, stop)) + 1
 
 
+def colon_end(line: str) -> bool:
+    """A lead-in: a line ending in a colon (before closing quotes, brackets and spaces)."""
+    return _COLON_END.search(line) is not None
+
+
 def is_headline(line: str) -> bool:
     """A line that can be a story's headline: a few words, not a sentence, not a lead-in
     ending in a colon."""
