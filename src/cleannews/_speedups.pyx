@@ -712,6 +712,21 @@ cdef class _Doc:
             pos = end
         return _spaces(self.kind, self.data, base + pos, self.content_end(i))
 
+    def cut_rest_pending(self):
+        """engine.Document.cut_rest_pending: a live line that span cuts left without its
+        start or with a rest that is not prose (read through a _Doc of the rest)."""
+        cdef Py_ssize_t i, first
+        cdef _Doc rest
+        for i, spans in self.spans.items():
+            if self.alive(i):
+                first = (<tuple>(<list>spans)[0])[0]
+                if _spaces(self.kind, self.data, self.starts[i], self.starts[i] + first):
+                    return True
+                rest = _Doc(_rest_of(self.content(i), <list>spans))
+                if not rest.is_prose(0):
+                    return True
+        return False
+
     cdef inline bint ends_with_break(self) noexcept:
         return self.n_lines > self.count
 
@@ -795,6 +810,17 @@ cdef class _Doc:
 
 cdef _Doc _document(text):
     return text if isinstance(text, _Doc) else _Doc(text)
+
+
+cdef str _rest_of(str line, list spans):
+    """engine.rest_of: the line without its spans, a space where each was."""
+    cdef list parts = []
+    cdef Py_ssize_t pos = 0, start, end
+    for start, end, _ in spans:
+        parts.append(line[pos:start])
+        pos = end
+    parts.append(line[pos:])
+    return u" ".join(parts)
 
 
 def document(str text):
@@ -1497,17 +1523,25 @@ cdef class Pipeline:
         self.fingerprints = fingerprints
 
     def clean(self, str text):
-        """The text cleaned: NativeEngine.clean's text for the pre-filter's candidates."""
+        """The text cleaned: NativeEngine.clean's text for the pre-filter's candidates,
+        cleaned once more where a span cut left a rest a line rule may take (see
+        engine.Document.cut_rest_pending)."""
         cdef _Doc doc = _Doc(text)
         cdef object scratch = None
+        cdef str out
         if self.pattern_db is not None:
             scratch = thread_scratch(self.local, self.new_scratch, self.pattern_db)
         cdef Keys keys = self.prefilter.keys(text, doc.count, self.pattern_db, scratch)
-        if not keys.within(self.engine.n):
-            if self._may_pick_site(doc, keys):
-                return self.on_sites(doc, keys)
+        if keys.within(self.engine.n):
+            out = self.engine._clean(doc, keys)[0]
+        elif self._may_pick_site(doc, keys):
+            out = self.on_sites(doc, keys)
+        else:
             keys.keep_owners(0, self.engine.n)  # no site: its guests' candidates go too
-        return self.engine._clean(doc, keys)[0]
+            out = self.engine._clean(doc, keys)[0]
+        if doc.spans and doc.cut_rest_pending():
+            return self.clean(out)
+        return out
 
     cdef bint _may_pick_site(self, _Doc doc, Keys keys) except -1:
         """Whether some site's fingerprint lines are here often enough to pick its pack:

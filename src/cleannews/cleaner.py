@@ -22,6 +22,7 @@ from cleannews.model import (
     Replacement,
     Rule,
     apply_trace,
+    through_removals,
 )
 from cleannews.repair import find_mojibake, to_original
 from cleannews.selection import active_rules, host_of, pack_for_host
@@ -114,6 +115,11 @@ class Cleaner:
         """The text without its artefacts."""
         if self.repair and find_mojibake(text):
             return self.clean_and_explain(text, source=source, lang=lang).text
+        return self._clean_rules(text, source, lang)
+
+    def _clean_rules(self, text: str, source: str | None, lang: str | None) -> str:
+        """`clean` without the repair: the rules, run once more over their result where a
+        span cut left a rest that a line rule may take (Document.cut_rest_pending)."""
         # An empty source picks no site pack and recognises none either: the general path.
         if source is None or source:
             chosen = self._selection(source, lang)
@@ -126,8 +132,10 @@ class Cleaner:
         chosen, candidates, _ = self._scan(doc, source, lang)
         native = chosen.compiled.native
         if native is not None:
-            return native.clean(doc, candidates)[0]  # type: ignore[no-any-return]
-        return apply_trace(text, find_removals(chosen.compiled, doc, candidates)[0])
+            out: str = native.clean(doc, candidates)[0]
+        else:
+            out = apply_trace(text, find_removals(chosen.compiled, doc, candidates)[0])
+        return self._clean_rules(out, source, lang) if doc.cut_rest_pending() else out
 
     def clean_and_explain(
         self, text: str, *, source: str | None = None, lang: str | None = None
@@ -139,7 +147,16 @@ class Cleaner:
         """
         replacements = find_mojibake(text) if self.repair else []
         work = apply_trace(text, replacements) if replacements else text
-        doc = new_document(work)
+        removals, warnings, notes = self._explain(work, source, lang)
+        trace = _trace(text, work, removals, replacements)
+        out = apply_trace(text, trace)
+        return CleanResult(out, trace, tuple(warnings), tuple(notes))
+
+    def _explain(
+        self, text: str, source: str | None, lang: str | None
+    ) -> tuple[list[Removal], list[str], list[str]]:
+        """`_clean_rules` with its removals (offsets into `text`), warnings and notes."""
+        doc = new_document(text)
         chosen, candidates, notes = self._scan(doc, source, lang)
         native = chosen.compiled.native
         removals, warnings = (
@@ -147,9 +164,11 @@ class Cleaner:
             if native is not None
             else find_removals(chosen.compiled, doc, candidates)
         )
-        trace = _trace(text, work, removals, replacements)
-        out = apply_trace(text, trace)
-        return CleanResult(out, trace, tuple(warnings), tuple(notes))
+        if doc.cut_rest_pending():
+            more, later, _ = self._explain(apply_trace(text, removals), source, lang)
+            removals = through_removals(removals, more, text)
+            warnings = [*warnings, *later]
+        return removals, warnings, notes
 
     def _pipeline(self, chosen: _Selection, lang: str | None) -> Any:
         """`chosen`'s compiled pipeline, built once; a text that names a site's fingerprint

@@ -85,6 +85,30 @@ class Document:
     def alive(self, i: int) -> bool:
         return i not in self.deleted
 
+    def cut_rest_pending(self) -> bool:
+        """Whether span cuts left a live line that a line rule may take as it now reads:
+        a rest that is not prose ('Deel dit artikel' after '[ad_1] ' went), or one that
+        lost its start ('[ad_1] We use cookies…'). The cleaner then runs once more over the
+        result, as a second clean would (idempotence). A cut inside or at the end of a
+        sentence leaves a sentence that the rules saw whole."""
+        for i, spans in self.spans.items():
+            if i not in self.deleted:
+                line = self.content(i)
+                first = spans[0][0]
+                if is_blank(line[:first]) or not is_prose(rest_of(line, spans)):
+                    return True
+        return False
+
+
+def rest_of(line: str, spans: Iterable[tuple[int, int, Any]]) -> str:
+    """The line without its spans ((start, end, rule), in order), a space where each was."""
+    parts, pos = [], 0
+    for start, end, _ in spans:
+        parts.append(line[pos:start])
+        pos = end
+    parts.append(line[pos:])
+    return " ".join(parts)
+
 
 class Lines(Protocol):
     """What `scan` reads of a text: a Document, or the compiled engine's own (see
@@ -464,12 +488,7 @@ def _apply_span(doc: Document, compiled: CompiledRule, i: int, line: str) -> Non
         if (k := bisect_right(ends, start)) == len(prior) or prior[k][0] >= end
     ]
     spans.sort(key=lambda s: s[0])
-    rest, pos = [], 0
-    for start, end, _ in spans:
-        rest.append(line[pos:start])
-        pos = end
-    rest.append(line[pos:])
-    if is_blank("".join(rest)):
+    if is_blank(rest_of(line, spans)):
         doc.deleted[i] = spans[0][2]
         del doc.spans[i]
 
