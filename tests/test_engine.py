@@ -22,7 +22,7 @@ from cleannews.compiler import (
     scan_form,
     speedups,
 )
-from cleannews.engine import Document, find_removals, scan
+from cleannews.engine import MAX_RUNS, Document, find_removals, scan
 from cleannews.linetext import has_inner_sentence_end, is_date_stamp, is_list_item, is_prose
 from cleannews.model import through_removals
 from tests.corpus_cases import all_cases
@@ -476,3 +476,13 @@ def test_removals_of_a_second_run_map_onto_the_input() -> None:
         ("OT001", "f"),
     ]
     assert apply_trace(text, mapped) == "e\n"
+
+
+def test_runs_over_stacked_labels_are_capped() -> None:
+    """A label that only goes once it starts the line ('Foto: Foto: …') would cost a run
+    per copy: one clean runs the rules at most MAX_RUNS times (hostile input stays within a
+    fixed multiple of one run)."""
+    text = "Foto: " * 10 + f"Agenten houden een man aan\n\n{P1}\n"
+    result = cleannews.clean_and_explain(text)
+    assert [r.code for r in result.removals] == ["PC022"] * MAX_RUNS
+    assert result.text == cleannews.clean(text) == "Foto: " * (10 - MAX_RUNS) + text[60:]

@@ -1522,10 +1522,10 @@ cdef class Pipeline:
         self.on_sites = on_sites
         self.fingerprints = fingerprints
 
-    def clean(self, str text):
+    def clean(self, str text, int runs):
         """The text cleaned: NativeEngine.clean's text for the pre-filter's candidates,
-        cleaned once more where a span cut left a rest a line rule may take (see
-        engine.Document.cut_rest_pending)."""
+        cleaned again, up to `runs` times in all, while span cuts leave a line the rules may
+        read otherwise (engine.Document.cut_rest_pending)."""
         cdef _Doc doc = _Doc(text)
         cdef object scratch = None
         cdef str out
@@ -1539,8 +1539,8 @@ cdef class Pipeline:
         else:
             keys.keep_owners(0, self.engine.n)  # no site: its guests' candidates go too
             out = self.engine._clean(doc, keys)[0]
-        if doc.spans and doc.cut_rest_pending():
-            return self.clean(out)
+        if runs > 1 and doc.spans and doc.cut_rest_pending():
+            return self.clean(out, runs - 1)
         return out
 
     cdef bint _may_pick_site(self, _Doc doc, Keys keys) except -1:

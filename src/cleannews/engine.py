@@ -34,6 +34,12 @@ from cleannews.linetext import (
 )
 from cleannews.model import GUARD_MIN_WORDS, GUARD_SHARE, Removal, Rule
 
+# How many times one clean runs the rules at most: again over the result while span cuts
+# leave lines the rules may read otherwise (Document.cut_rest_pending). One more run is
+# the rule on real pages; the cap keeps stacked labels ('Foto: Foto: Foto: …', each cut
+# only once it starts the line) from costing a run each.
+MAX_RUNS = 4
+
 # The compiled twin of normalize_line when it is built (the same result, tested).
 _normalize = speedups.normalize_line if speedups is not None else normalize_line
 
