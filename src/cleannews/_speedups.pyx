@@ -378,6 +378,25 @@ cdef bint _bracket_start(int kind, const void* data, Py_ssize_t start, Py_ssize_
     return c == 0x28 or c == 0xFF08
 
 
+cdef bint _lower_word_start(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """Whether the first word after leading spaces is all lower case: its first character a
+    lower-case letter and no capital before the word ends (linetext.starts_lowercase_word)."""
+    cdef Py_ssize_t k = start
+    cdef Py_UCS4 c
+    while k < end and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k)):
+        k += 1
+    if k >= end or not Py_UNICODE_ISLOWER(PyUnicode_READ(kind, data, k)):
+        return False
+    while k < end:
+        c = PyUnicode_READ(kind, data, k)
+        if Py_UNICODE_ISUPPER(c):
+            return False
+        if not (Py_UNICODE_ISALPHA(c) or Py_UNICODE_ISNUMERIC(c) or c == 0x5F):
+            break
+        k += 1
+    return True
+
+
 cdef bint _colon_end(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
     """Whether the line ends in a colon, before trailing spaces and closing quotes/brackets:
     where `[:：]["'”’»«)\\]]*\\s*$` matches (linetext.is_headline)."""
@@ -681,12 +700,13 @@ cdef class _Doc:
         )
 
     cdef bint kicker_place(self, Py_ssize_t i) noexcept:
-        """engine._kicker_place: over a headline that is no match result; two words or more
-        over only a date stamp or a caption need a headline somewhere above them."""
+        """engine._kicker_place: over a headline that is no match result and opens with no
+        lower-case word; two words or more over only a date stamp or a caption need a
+        headline somewhere above them."""
         cdef Py_ssize_t j = self.neighbour(i, 1), k
         if j < 0 or not self.is_headline(j) or _is_score(
             self.kind, self.data, self.starts[j], self.content_end(j)
-        ):
+        ) or _lower_word_start(self.kind, self.data, self.starts[j], self.content_end(j)):
             return False
         if self.words_upto(i, 2) < 2 or not self.date_or_caption(j):
             return True

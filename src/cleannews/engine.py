@@ -30,6 +30,7 @@ from cleannews.linetext import (
     is_prose,
     is_score,
     normalize_line,
+    starts_lowercase_word,
     word_count,
 )
 from cleannews.model import GUARD_MIN_WORDS, GUARD_SHARE, Removal, Rule
@@ -389,12 +390,13 @@ def _kicker_place(doc: Document, i: int, line: str) -> bool:
     only a date stamp or a caption, with no headline anywhere above them, are the headline
     themselves ('Classificação NASCAR' over its date line). Over a match result ('GIRLS
     BASKETBALL' over 'Palm Bay d. Rockledge 70-44') a label heads a roundup's results, not
-    the page."""
+    the page. Over a line opening with a lower-case word ('Photos' over ' which were released
+    online,') the label is the start of a sentence wrapped across lines."""
     j = _neighbour(doc, i, 1)
     if j < 0:
         return False
     below = doc.content(j)
-    if not is_headline(below) or is_score(below):
+    if not is_headline(below) or is_score(below) or starts_lowercase_word(below):
         return False
     return (
         word_count(line) < 2
