@@ -221,6 +221,20 @@ _SCORE = re.compile(
 )
 
 
+_FIRST_WORD = re.compile(r"\s*(\w+)")
+
+
+def starts_lowercase_word(line: str) -> bool:
+    """Whether the line opens with a word all in lower case ('which were released online,'):
+    a sentence going on from the line above it, as in text hard-wrapped inside a paragraph,
+    never a headline. 'iPhone' or 'eBay' (a capital inside) and scripts without case are not."""
+    m = _FIRST_WORD.match(line)
+    if m is None:
+        return False
+    word = m.group(1)
+    return word[0].islower() and not any(c.isupper() for c in word)
+
+
 def is_score(line: str) -> bool:
     """A line holding a match result (see _SCORE) and no date stamp ('4 Mayıs 2022 Çarşamba
     00:27' holds a clock time, not a score): a results list, never a headline that a kicker
