@@ -486,3 +486,16 @@ def test_runs_over_stacked_labels_are_capped() -> None:
     result = cleannews.clean_and_explain(text)
     assert [r.code for r in result.removals] == ["PC022"] * MAX_RUNS
     assert result.text == cleannews.clean(text) == "Foto: " * (10 - MAX_RUNS) + text[60:]
+
+
+def test_labels_under_a_long_blank_run_stay_linear() -> None:
+    """Kicker labels over headlines under a long blank run: the blank lines are blamed on
+    the first removal below them once (the compiled engine looked for it once per blank
+    line), the lines above a label are counted upwards, and the first headline is searched
+    once per run: each took the run's length squared (a 1.3 MB text: minutes)."""
+    text = "\n" * 300_000 + "Politik\nMinister resigns over leaked budget plans\n" * 30_000 + P1
+    result = cleannews.clean_and_explain(text)
+    assert result.text == cleannews.clean(text)
+    assert apply_trace(text, result.trace) == result.text
+    labels = "Politik Inland\nFoto: Reuters\n\n" * 30_000 + P1
+    assert cleannews.clean(labels) == cleannews.clean_and_explain(labels).text

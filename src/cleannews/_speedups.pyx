@@ -574,6 +574,7 @@ cdef class _Doc:
     cdef Py_ssize_t n_picked
     cdef Py_ssize_t last_prose_hint
     cdef Py_ssize_t last_stop_hint
+    cdef Py_ssize_t first_headline_hint  # no live headline above it (see kicker_place)
     cdef bint cleaned
 
     def __cinit__(self, str text):
@@ -601,6 +602,7 @@ cdef class _Doc:
         self.spans = {}
         self.last_prose_hint = self.count
         self.last_stop_hint = self.count
+        self.first_headline_hint = 0
 
     def __dealloc__(self):
         PyMem_Free(self.starts)
@@ -711,21 +713,26 @@ cdef class _Doc:
             self.kind, self.data, self.starts[j], self.content_end(j)
         ) or _lower_word_start(self.kind, self.data, self.starts[j], self.content_end(j)):
             return False
-        if head:
-            for k in range(i):
+        if head:  # counted upwards: a long text above stops the count at once
+            k = i - 1
+            while k >= 0:
                 if self.alive(k) and not self.blank(k):
                     above += 1
                     if above > KICKER_MAX_ABOVE:
                         return False
+                k -= 1
         k = self.neighbour(i, -1)
         if k >= 0 and _colon_end(self.kind, self.data, self.starts[k], self.content_end(k)):
             return False
         if self.words_upto(i, 2) < 2 or not self.date_or_caption(j):
             return True
-        for k in range(i):
-            if self.alive(k) and self.is_headline(k):
-                return True
-        return False
+        # The first live headline, searched on from where the last search ended: lines
+        # only die, so it only moves down (linear over a run, not per label).
+        k = self.first_headline_hint
+        while k < self.count and not (self.alive(k) and self.is_headline(k)):
+            k += 1
+        self.first_headline_hint = k
+        return k < i
 
     cdef bint is_headline_like(self, Py_ssize_t i, int max_words) noexcept:
         return (
@@ -1419,7 +1426,7 @@ cdef class NativeEngine:
     ) except -1:
         cdef Py_ssize_t best_start = -1, best_len = 0, run_start = -1, k, keep_from, keep_to
         cdef Py_ssize_t size = PyUnicode_GET_LENGTH(doc.text)
-        cdef int owner, prev
+        cdef int owner, prev, first_owner
         keep_from, keep_to = 0, -1
         if not at_edge:
             for k in range(first, last + 1):
@@ -1431,7 +1438,15 @@ cdef class NativeEngine:
                 else:
                     run_start = -1
             keep_from, keep_to = best_start, best_start + best_len - 1
+        # A blank line is blamed on the nearest removal above it in the stretch, else on
+        # the first removal of the stretch (below it): found once, not once per blank line
+        # (a long blank run over a removal would cost its length squared).
         prev = -1
+        for k in range(first, last + 1):
+            if doc.owner[k] >= 0:
+                prev = doc.owner[k]
+                break
+        first_owner, prev = prev, -1
         for k in range(first, last + 1):
             owner = doc.owner[k]
             if owner >= 0:
@@ -1439,14 +1454,9 @@ cdef class NativeEngine:
             if keep_from <= k <= keep_to:
                 continue
             if owner < 0:
-                owner = prev if prev >= 0 else self._next_owner(doc, k, last)
+                owner = prev if prev >= 0 else first_owner
             cuts.add(doc.starts[k], min(doc.starts[k + 1], size), owner)
         return 0
-
-    cdef int _next_owner(self, _Doc doc, Py_ssize_t k, Py_ssize_t last) noexcept:
-        while k <= last and doc.owner[k] < 0:
-            k += 1
-        return doc.owner[k]
 
 
 @cython.final

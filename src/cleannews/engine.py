@@ -56,6 +56,7 @@ class Document:
         "_starts",
         "count",
         "deleted",
+        "first_headline_hint",
         "last_prose_hint",
         "last_stop_hint",
         "spans",
@@ -72,6 +73,7 @@ class Document:
         self._starts: list[int] | None = None
         self.last_prose_hint = self.count  # where the search for the last prose line resumes
         self.last_stop_hint = self.count  # and for the last line ending in a full stop
+        self.first_headline_hint = 0  # no live headline above it (see _first_headline)
 
     @property
     def lines(self) -> list[str]:
@@ -411,17 +413,23 @@ def _kicker_place(doc: Document, i: int, line: str, head: bool) -> bool:
     k = _neighbour(doc, i, -1)
     if k >= 0 and colon_end(doc.content(k)):
         return False  # introduced by a lead-in ('Site internet de la caisse :'), not a label
-    return (
-        word_count(line) < 2
-        or not is_date_or_caption(below)
-        or any(doc.alive(k) and is_headline(doc.content(k)) for k in range(i))
-    )
+    return word_count(line) < 2 or not is_date_or_caption(below) or _first_headline(doc) < i
+
+
+def _first_headline(doc: Document) -> int:
+    """The first live headline line (doc.count if none), searched on from where the last
+    search ended: lines only die, so it only moves down (linear over a run, not per call)."""
+    k = doc.first_headline_hint
+    while k < doc.count and not (doc.alive(k) and is_headline(doc.content(k))):
+        k += 1
+    doc.first_headline_hint = k
+    return k
 
 
 def _lines_above(doc: Document, i: int, most: int) -> int:
-    """How many live non-blank lines stand above line i, counted up to `most`."""
+    """How many live non-blank lines stand above line i, counted upwards up to `most`."""
     n = 0
-    for k in range(i):
+    for k in range(i - 1, -1, -1):
         if doc.alive(k) and not is_blank(doc.lines[k]):
             n += 1
             if n >= most:
