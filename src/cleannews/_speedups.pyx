@@ -554,6 +554,7 @@ cdef class _Doc:
     cdef Py_ssize_t n_picked
     cdef Py_ssize_t last_prose_hint
     cdef Py_ssize_t last_stop_hint
+    cdef Py_ssize_t last_item_hint
     cdef bint cleaned
 
     def __cinit__(self, str text):
@@ -581,6 +582,7 @@ cdef class _Doc:
         self.spans = {}
         self.last_prose_hint = self.count
         self.last_stop_hint = self.count
+        self.last_item_hint = self.count
 
     def __dealloc__(self):
         PyMem_Free(self.starts)
@@ -747,6 +749,20 @@ cdef class _Doc:
         """engine._last_full_stop."""
         self.last_stop_hint = self._last_live(self.last_stop_hint, False)
         return self.last_stop_hint
+
+    cdef Py_ssize_t last_item(self) noexcept:
+        """engine._last_item: the last live numbered list item or match result."""
+        cdef Py_ssize_t i = min(self.last_item_hint, self.count - 1)
+        while i >= 0 and not (
+            self.alive(i)
+            and (
+                _is_list_item(self.kind, self.data, self.starts[i], self.content_end(i))
+                or _is_score(self.kind, self.data, self.starts[i], self.content_end(i))
+            )
+        ):
+            i -= 1
+        self.last_item_hint = i
+        return i
 
     cdef Py_ssize_t _last_live(self, Py_ssize_t start, bint prose) noexcept:
         """engine._last_live, its test being prose or a final full stop: resumes where the
@@ -1049,8 +1065,9 @@ cdef class NativeEngine:
             elif r.scope == S_BLOCK:
                 self._apply_block(doc, index, i)
             elif r.scope == S_TAIL:
-                # engine._sentence_below: a closing sentence below keeps the tail.
-                if doc.last_full_stop() <= i:
+                # engine._sentence_below: a closing sentence, list item or result below
+                # keeps the tail.
+                if doc.last_full_stop() <= i and doc.last_item() <= i:
                     for j in range(i, doc.count):
                         doc.delete(j, index)
             else:

@@ -47,6 +47,7 @@ class Document:
         "_starts",
         "count",
         "deleted",
+        "last_item_hint",
         "last_prose_hint",
         "last_stop_hint",
         "spans",
@@ -63,6 +64,7 @@ class Document:
         self._starts: list[int] | None = None
         self.last_prose_hint = self.count  # where the search for the last prose line resumes
         self.last_stop_hint = self.count  # and for the last line ending in a full stop
+        self.last_item_hint = self.count  # and for the last list item or match result
 
     @property
     def lines(self) -> list[str]:
@@ -291,6 +293,16 @@ def _last_full_stop(doc: Document) -> int:
     return doc.last_stop_hint
 
 
+def _last_item(doc: Document) -> int:
+    """The last live line that is a numbered list item or a match result (-1 if none)."""
+    doc.last_item_hint = _last_live(doc, doc.last_item_hint, _list_or_score)
+    return doc.last_item_hint
+
+
+def _list_or_score(line: str) -> bool:
+    return is_list_item(line) or is_score(line)
+
+
 def _last_live(doc: Document, start: int, test: Callable[[str], bool]) -> int:
     """The last live line at or above start that passes test (-1 if none). While rules
     run, lines only die, so the answer only moves up: each search resumes where the last one
@@ -343,9 +355,13 @@ def _apply(doc: Document, compiled: CompiledRule, lines: list[int] | range) -> N
 def _sentence_below(doc: Document, i: int) -> bool:
     """Whether a live line below line i ends in a full stop: a closing sentence too short to
     count as prose ('Uzmanların yorumları birbirinden farklı.' under a 'Yorumlar' sub-heading),
-    which a tail marker must not take with it. (The last such line, searched once per
-    run: thousands of markers over one short closing line stay linear.)"""
-    return _last_full_stop(doc) > i
+    which a tail marker must not take with it; or is a numbered list item or a match result
+    ('1. Quelle immer angeben', 'PSV - Ajax 2-1'): the marker is then the sub-heading of the
+    story's closing list or results ('Kommentare' over the court's numbered orders,
+    'Reacties' over the scores), and a comment box or a source line holds neither. (The last
+    such lines, searched once per run: thousands of markers over one short closing line stay
+    linear.)"""
+    return _last_full_stop(doc) > i or _last_item(doc) > i
 
 
 def _matches_line(compiled: CompiledRule, line: str) -> bool:
