@@ -750,19 +750,19 @@ cdef class _Doc:
         self.last_stop_hint = self._last_live(self.last_stop_hint, False)
         return self.last_stop_hint
 
-    cdef Py_ssize_t last_item(self) noexcept:
-        """engine._last_item: the last live numbered list item or match result."""
-        cdef Py_ssize_t i = min(self.last_item_hint, self.count - 1)
-        while i >= 0 and not (
-            self.alive(i)
+    cdef bint item_below(self, Py_ssize_t i) noexcept:
+        """engine._item_below: a live numbered list item or match result below line i."""
+        cdef Py_ssize_t j = min(self.last_item_hint, self.count - 1)
+        while j > i and not (
+            self.alive(j)
             and (
-                _is_list_item(self.kind, self.data, self.starts[i], self.content_end(i))
-                or _is_score(self.kind, self.data, self.starts[i], self.content_end(i))
+                _is_list_item(self.kind, self.data, self.starts[j], self.content_end(j))
+                or _is_score(self.kind, self.data, self.starts[j], self.content_end(j))
             )
         ):
-            i -= 1
-        self.last_item_hint = i
-        return i
+            j -= 1
+        self.last_item_hint = j
+        return j > i
 
     cdef Py_ssize_t _last_live(self, Py_ssize_t start, bint prose) noexcept:
         """engine._last_live, its test being prose or a final full stop: resumes where the
@@ -1067,7 +1067,7 @@ cdef class NativeEngine:
             elif r.scope == S_TAIL:
                 # engine._sentence_below: a closing sentence, list item or result below
                 # keeps the tail.
-                if doc.last_full_stop() <= i and doc.last_item() <= i:
+                if doc.last_full_stop() <= i and not doc.item_below(i):
                     for j in range(i, doc.count):
                         doc.delete(j, index)
             else:

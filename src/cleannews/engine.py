@@ -64,7 +64,7 @@ class Document:
         self._starts: list[int] | None = None
         self.last_prose_hint = self.count  # where the search for the last prose line resumes
         self.last_stop_hint = self.count  # and for the last line ending in a full stop
-        self.last_item_hint = self.count  # and for the last list item or match result
+        self.last_item_hint = self.count  # no list item or match result below it
 
     @property
     def lines(self) -> list[str]:
@@ -293,10 +293,15 @@ def _last_full_stop(doc: Document) -> int:
     return doc.last_stop_hint
 
 
-def _last_item(doc: Document) -> int:
-    """The last live line that is a numbered list item or a match result (-1 if none)."""
-    doc.last_item_hint = _last_live(doc, doc.last_item_hint, _list_or_score)
-    return doc.last_item_hint
+def _item_below(doc: Document, i: int) -> bool:
+    """Whether a live line below line i is a numbered list item or a match result. Only
+    the lines below i are read; the search resumes where the last one ended (no such
+    line lies below last_item_hint, and lines only die), so markers stay linear."""
+    j = min(doc.last_item_hint, doc.count - 1)
+    while j > i and not (doc.alive(j) and _list_or_score(doc.content(j))):
+        j -= 1
+    doc.last_item_hint = j
+    return j > i
 
 
 def _list_or_score(line: str) -> bool:
@@ -361,7 +366,7 @@ def _sentence_below(doc: Document, i: int) -> bool:
     'Reacties' over the scores), and a comment box or a source line holds neither. (The last
     such lines, searched once per run: thousands of markers over one short closing line stay
     linear.)"""
-    return _last_full_stop(doc) > i or _last_item(doc) > i
+    return _last_full_stop(doc) > i or _item_below(doc, i)
 
 
 def _matches_line(compiled: CompiledRule, line: str) -> bool:
