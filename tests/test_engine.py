@@ -22,8 +22,9 @@ from cleannews.compiler import (
     scan_form,
     speedups,
 )
-from cleannews.engine import Document, find_removals, scan
+from cleannews.engine import MAX_RUNS, Document, find_removals, scan
 from cleannews.linetext import has_inner_sentence_end, is_date_stamp, is_list_item, is_prose
+from cleannews.model import through_removals
 from tests.corpus_cases import all_cases
 from tests.pack_support import pack_toml, rule_toml
 
@@ -424,3 +425,77 @@ def test_chinese_and_japanese_sentences_are_prose_by_their_characters() -> None:
     assert not is_prose("城市公交明年起全面改用电动车")  # a headline: no sentence end
     assert not is_prose("Er kam.")
 
+
+
+@pytest.mark.parametrize(
+    ("first", "codes"),
+    [
+        ("[ad_1] Deel dit artikel", ["AD001", "SH001"]),  # the rest is a share label
+        ("access_time 2 Min. Lesezeit", ["NV007", "OT003"]),  # an icon name, then a read time
+        ("[ad_1] We use cookies to improve your experience on our site.", ["AD001", "CK001"]),
+        ("Foto: dpa [ad_1]", ["PC022", "AD001", "PC022"]),  # the line goes around the marker
+    ],
+)
+def test_a_line_left_by_span_cuts_meets_the_line_rules(first: str, codes: list[str]) -> None:
+    """What span cuts leave of a line is read again as the line it now is: a second clean
+    would take it, so one clean does (idempotence). The trace keeps both runs' removals as
+    offsets into the input."""
+    text = f"{first}\n\n{P1}\n"
+    result = cleannews.clean_and_explain(text)
+    assert result.text == f"{P1}\n" == cleannews.clean(text)
+    assert [r.code for r in result.removals] == codes
+    assert apply_trace(text, result.trace) == result.text
+    for removal in result.removals:
+        assert text[removal.start : removal.end] == removal.text
+
+
+def test_a_caption_left_by_a_label_cut_stays() -> None:
+    text = f"Foto: Agenten houden een man aan in Utrecht\n\n{P1}\n"
+    assert cleannews.clean(text) == f"Agenten houden een man aan in Utrecht\n\n{P1}\n"
+
+
+def test_many_lines_left_by_span_cuts_stay_linear() -> None:
+    """The second run's removals are mapped through the first run's by bisection: fifty
+    thousand glued share lines must not cost fifty thousand squared steps."""
+    text = f"{P1}\n" + "[ad_1] Deel dit artikel\n" * 50_000 + f"{P2}\n"
+    result = cleannews.clean_and_explain(text)
+    assert result.text == f"{P1}\n{P2}\n" == cleannews.clean(text)
+    assert apply_trace(text, result.trace) == result.text
+
+
+def test_removals_of_a_second_run_map_onto_the_input() -> None:
+    text = "ab[x]cd\nef\n"
+    first = [Removal("AD001", "a", 2, 5, "[x]")]
+    # the second run, on "abcd\nef\n", removes the line "abcd\n" and the "f"
+    more = [Removal("SH001", "s", 0, 5, "abcd\n"), Removal("OT001", "o", 6, 7, "f")]
+    mapped = through_removals(first, more, text)
+    assert [(r.code, r.text) for r in mapped] == [
+        ("SH001", "ab"),
+        ("AD001", "[x]"),
+        ("SH001", "cd\n"),
+        ("OT001", "f"),
+    ]
+    assert apply_trace(text, mapped) == "e\n"
+
+
+def test_runs_over_stacked_labels_are_capped() -> None:
+    """A label that only goes once it starts the line ('Foto: Foto: …') would cost a run
+    per copy: one clean runs the rules at most MAX_RUNS times (hostile input stays within a
+    fixed multiple of one run)."""
+    text = "Foto: " * 10 + f"Agenten houden een man aan\n\n{P1}\n"
+    result = cleannews.clean_and_explain(text)
+    assert [r.code for r in result.removals] == ["PC022"] * MAX_RUNS
+    assert result.text == cleannews.clean(text) == "Foto: " * (10 - MAX_RUNS) + text[60:]
+
+
+def test_labels_under_a_long_blank_run_stay_linear() -> None:
+    """Kicker labels over headlines under a long blank run: the blank lines are blamed on
+    the first removal below them once (the compiled engine looked for it once per blank
+    line), the lines above a label are counted upwards, and the first headline is searched
+    once per run: each took the run's length squared (a 1.3 MB text: minutes)."""
+    text = "\n" * 300_000 + "Politik\nMinister resigns over leaked budget plans\n" * 30_000 + P1
+    result = cleannews.clean_and_explain(text)
+    assert result.text == cleannews.clean(text)
+    assert apply_trace(text, result.trace) == result.text
+    labels = "Politik Inland\nFoto: Reuters\n\n" * 30_000 + P1
+    assert cleannews.clean(labels) == cleannews.clean_and_explain(labels).text

@@ -50,7 +50,9 @@ def _both(text: str, source: str | None = None) -> None:
     as_dict = candidates if isinstance(candidates, dict) else candidates.grouped()
     reference = find_removals(compiled, doc, as_dict)
     for form in (candidates, as_dict):
-        assert compiled.native.find_removals(text, form) == reference
+        native_doc = speedups.document(text)
+        assert compiled.native.find_removals(native_doc, form) == reference
+        assert native_doc.cut_rest_pending() == doc.cut_rest_pending()
         assert compiled.native.clean(text, form) == (apply_trace(text, reference[0]), reference[1])
 
 

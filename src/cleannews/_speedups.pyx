@@ -73,6 +73,7 @@ cdef enum:
 cdef int PROSE_MIN_WORDS = _linetext.PROSE_MIN_WORDS
 cdef int PROSE_MIN_UNSPACED = _linetext.PROSE_MIN_UNSPACED
 cdef int HEADLINE_MIN_WORDS = _linetext.HEADLINE_MIN_WORDS
+cdef int KICKER_MAX_ABOVE = _linetext.KICKER_MAX_ABOVE
 cdef int SUBHEADING_MAX_WORDS = _linetext.SUBHEADING_MAX_WORDS
 cdef int INNER_SENTENCE_MIN_WORDS = _linetext.INNER_SENTENCE_MIN_WORDS
 cdef int CHARS_PER_WORD = _linetext.CHARS_PER_WORD
@@ -378,6 +379,25 @@ cdef bint _bracket_start(int kind, const void* data, Py_ssize_t start, Py_ssize_
     return c == 0x28 or c == 0xFF08
 
 
+cdef bint _lower_word_start(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """Whether the first word after leading spaces is all lower case: its first character a
+    lower-case letter and no capital before the word ends (linetext.starts_lowercase_word)."""
+    cdef Py_ssize_t k = start
+    cdef Py_UCS4 c
+    while k < end and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k)):
+        k += 1
+    if k >= end or not Py_UNICODE_ISLOWER(PyUnicode_READ(kind, data, k)):
+        return False
+    while k < end:
+        c = PyUnicode_READ(kind, data, k)
+        if Py_UNICODE_ISUPPER(c):
+            return False
+        if not (Py_UNICODE_ISALPHA(c) or Py_UNICODE_ISNUMERIC(c) or c == 0x5F):
+            break
+        k += 1
+    return True
+
+
 cdef bint _colon_end(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
     """Whether the line ends in a colon, before trailing spaces and closing quotes/brackets:
     where `[:：]["'”’»«)\\]]*\\s*$` matches (linetext.is_headline)."""
@@ -555,6 +575,7 @@ cdef class _Doc:
     cdef Py_ssize_t last_prose_hint
     cdef Py_ssize_t last_stop_hint
     cdef Py_ssize_t last_item_hint
+    cdef Py_ssize_t first_headline_hint  # no live headline above it (see kicker_place)
     cdef bint cleaned
 
     def __cinit__(self, str text):
@@ -583,6 +604,7 @@ cdef class _Doc:
         self.last_prose_hint = self.count
         self.last_stop_hint = self.count
         self.last_item_hint = self.count
+        self.first_headline_hint = 0
 
     def __dealloc__(self):
         PyMem_Free(self.starts)
@@ -682,20 +704,37 @@ cdef class _Doc:
             or _inner_sentence_end(self.kind, self.data, self.starts[i], self.content_end(i))
         )
 
-    cdef bint kicker_place(self, Py_ssize_t i) noexcept:
-        """engine._kicker_place: over a headline that is no match result; two words or more
-        over only a date stamp or a caption need a headline somewhere above them."""
+    cdef bint kicker_place(self, Py_ssize_t i, bint head) noexcept:
+        """engine._kicker_place: over a headline that is no match result and opens with no
+        lower-case word; in the head (`head`), with at most KICKER_MAX_ABOVE live lines
+        above it; not under a lead-in ending in a colon; two words or more over only a date
+        stamp or a caption need a headline somewhere above them."""
         cdef Py_ssize_t j = self.neighbour(i, 1), k
+        cdef int above = 0
         if j < 0 or not self.is_headline(j) or _is_score(
             self.kind, self.data, self.starts[j], self.content_end(j)
-        ):
+        ) or _lower_word_start(self.kind, self.data, self.starts[j], self.content_end(j)):
+            return False
+        if head:  # counted upwards: a long text above stops the count at once
+            k = i - 1
+            while k >= 0:
+                if self.alive(k) and not self.blank(k):
+                    above += 1
+                    if above > KICKER_MAX_ABOVE:
+                        return False
+                k -= 1
+        k = self.neighbour(i, -1)
+        if k >= 0 and _colon_end(self.kind, self.data, self.starts[k], self.content_end(k)):
             return False
         if self.words_upto(i, 2) < 2 or not self.date_or_caption(j):
             return True
-        for k in range(i):
-            if self.alive(k) and self.is_headline(k):
-                return True
-        return False
+        # The first live headline, searched on from where the last search ended: lines
+        # only die, so it only moves down (linear over a run, not per label).
+        k = self.first_headline_hint
+        while k < self.count and not (self.alive(k) and self.is_headline(k)):
+            k += 1
+        self.first_headline_hint = k
+        return k < i
 
     cdef bint is_headline_like(self, Py_ssize_t i, int max_words) noexcept:
         return (
@@ -713,6 +752,21 @@ cdef class _Doc:
                 return False
             pos = end
         return _spaces(self.kind, self.data, base + pos, self.content_end(i))
+
+    def cut_rest_pending(self):
+        """engine.Document.cut_rest_pending: a live line that span cuts left without its
+        start or with a rest that is not prose (read through a _Doc of the rest)."""
+        cdef Py_ssize_t i, first
+        cdef _Doc rest
+        for i, spans in self.spans.items():
+            if self.alive(i):
+                first = (<tuple>(<list>spans)[0])[0]
+                if _spaces(self.kind, self.data, self.starts[i], self.starts[i] + first):
+                    return True
+                rest = _Doc(_rest_of(self.content(i), <list>spans))
+                if not rest.is_prose(0):
+                    return True
+        return False
 
     cdef inline bint ends_with_break(self) noexcept:
         return self.n_lines > self.count
@@ -811,6 +865,17 @@ cdef class _Doc:
 
 cdef _Doc _document(text):
     return text if isinstance(text, _Doc) else _Doc(text)
+
+
+cdef str _rest_of(str line, list spans):
+    """engine.rest_of: the line without its spans, a space where each was."""
+    cdef list parts = []
+    cdef Py_ssize_t pos = 0, start, end
+    for start, end, _ in spans:
+        parts.append(line[pos:start])
+        pos = end
+    parts.append(line[pos:])
+    return u" ".join(parts)
 
 
 def document(str text):
@@ -1056,7 +1121,7 @@ cdef class NativeEngine:
                 continue
             if r.after_prose and not doc.prose_above(i):
                 continue
-            if r.before_headline and not doc.kicker_place(i):
+            if r.before_headline and not doc.kicker_place(i, r.zone == Z_HEAD):
                 continue
             if not self._matches_line(index, doc.content(i)):
                 continue
@@ -1378,7 +1443,7 @@ cdef class NativeEngine:
     ) except -1:
         cdef Py_ssize_t best_start = -1, best_len = 0, run_start = -1, k, keep_from, keep_to
         cdef Py_ssize_t size = PyUnicode_GET_LENGTH(doc.text)
-        cdef int owner, prev
+        cdef int owner, prev, first_owner
         keep_from, keep_to = 0, -1
         if not at_edge:
             for k in range(first, last + 1):
@@ -1390,7 +1455,15 @@ cdef class NativeEngine:
                 else:
                     run_start = -1
             keep_from, keep_to = best_start, best_start + best_len - 1
+        # A blank line is blamed on the nearest removal above it in the stretch, else on
+        # the first removal of the stretch (below it): found once, not once per blank line
+        # (a long blank run over a removal would cost its length squared).
         prev = -1
+        for k in range(first, last + 1):
+            if doc.owner[k] >= 0:
+                prev = doc.owner[k]
+                break
+        first_owner, prev = prev, -1
         for k in range(first, last + 1):
             owner = doc.owner[k]
             if owner >= 0:
@@ -1398,14 +1471,9 @@ cdef class NativeEngine:
             if keep_from <= k <= keep_to:
                 continue
             if owner < 0:
-                owner = prev if prev >= 0 else self._next_owner(doc, k, last)
+                owner = prev if prev >= 0 else first_owner
             cuts.add(doc.starts[k], min(doc.starts[k + 1], size), owner)
         return 0
-
-    cdef int _next_owner(self, _Doc doc, Py_ssize_t k, Py_ssize_t last) noexcept:
-        while k <= last and doc.owner[k] < 0:
-            k += 1
-        return doc.owner[k]
 
 
 @cython.final
@@ -1513,18 +1581,26 @@ cdef class Pipeline:
         self.on_sites = on_sites
         self.fingerprints = fingerprints
 
-    def clean(self, str text):
-        """The text cleaned: NativeEngine.clean's text for the pre-filter's candidates."""
+    def clean(self, str text, int runs):
+        """The text cleaned: NativeEngine.clean's text for the pre-filter's candidates,
+        cleaned again, up to `runs` times in all, while span cuts leave a line the rules may
+        read otherwise (engine.Document.cut_rest_pending)."""
         cdef _Doc doc = _Doc(text)
         cdef object scratch = None
+        cdef str out
         if self.pattern_db is not None:
             scratch = thread_scratch(self.local, self.new_scratch, self.pattern_db)
         cdef Keys keys = self.prefilter.keys(text, doc.count, self.pattern_db, scratch)
-        if not keys.within(self.engine.n):
-            if self._may_pick_site(doc, keys):
-                return self.on_sites(doc, keys)
+        if keys.within(self.engine.n):
+            out = self.engine._clean(doc, keys)[0]
+        elif self._may_pick_site(doc, keys):
+            out = self.on_sites(doc, keys)
+        else:
             keys.keep_owners(0, self.engine.n)  # no site: its guests' candidates go too
-        return self.engine._clean(doc, keys)[0]
+            out = self.engine._clean(doc, keys)[0]
+        if runs > 1 and doc.spans and doc.cut_rest_pending():
+            return self.clean(out, runs - 1)
+        return out
 
     cdef bint _may_pick_site(self, _Doc doc, Keys keys) except -1:
         """Whether some site's fingerprint lines are here often enough to pick its pack:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from cleannews.compiler import CompiledRules, NativeScanner
-from cleannews.engine import Lines, find_removals, new_document, scan, split_owners
+from cleannews.engine import MAX_RUNS, Lines, find_removals, new_document, scan, split_owners
 from cleannews.loader import builtin_pack_paths, check_unique_codes, load_pack, load_packs
 from cleannews.model import (
     LEVELS,
@@ -22,6 +22,7 @@ from cleannews.model import (
     Replacement,
     Rule,
     apply_trace,
+    through_removals,
 )
 from cleannews.repair import find_mojibake, to_original
 from cleannews.selection import active_rules, host_of, pack_for_host
@@ -114,6 +115,12 @@ class Cleaner:
         """The text without its artefacts."""
         if self.repair and find_mojibake(text):
             return self.clean_and_explain(text, source=source, lang=lang).text
+        return self._clean_rules(text, source, lang, MAX_RUNS)
+
+    def _clean_rules(self, text: str, source: str | None, lang: str | None, runs: int) -> str:
+        """`clean` without the repair: the rules, run once more over their result where a
+        span cut left a rest that a line rule may take (Document.cut_rest_pending), at most
+        `runs` times in all."""
         # An empty source picks no site pack and recognises none either: the general path.
         if source is None or source:
             chosen = self._selection(source, lang)
@@ -121,13 +128,17 @@ class Cleaner:
             if pipeline is _UNBUILT:
                 pipeline = self._pipeline(chosen, lang)
             if pipeline is not None:
-                return pipeline.clean(text)  # type: ignore[no-any-return]
+                return pipeline.clean(text, runs)  # type: ignore[no-any-return]
         doc = new_document(text)
         chosen, candidates, _ = self._scan(doc, source, lang)
         native = chosen.compiled.native
         if native is not None:
-            return native.clean(doc, candidates)[0]  # type: ignore[no-any-return]
-        return apply_trace(text, find_removals(chosen.compiled, doc, candidates)[0])
+            out: str = native.clean(doc, candidates)[0]
+        else:
+            out = apply_trace(text, find_removals(chosen.compiled, doc, candidates)[0])
+        if runs > 1 and doc.cut_rest_pending():
+            return self._clean_rules(out, source, lang, runs - 1)
+        return out
 
     def clean_and_explain(
         self, text: str, *, source: str | None = None, lang: str | None = None
@@ -139,7 +150,16 @@ class Cleaner:
         """
         replacements = find_mojibake(text) if self.repair else []
         work = apply_trace(text, replacements) if replacements else text
-        doc = new_document(work)
+        removals, warnings, notes = self._explain(work, source, lang, MAX_RUNS)
+        trace = _trace(text, work, removals, replacements)
+        out = apply_trace(text, trace)
+        return CleanResult(out, trace, tuple(warnings), tuple(notes))
+
+    def _explain(
+        self, text: str, source: str | None, lang: str | None, runs: int
+    ) -> tuple[list[Removal], list[str], list[str]]:
+        """`_clean_rules` with its removals (offsets into `text`), warnings and notes."""
+        doc = new_document(text)
         chosen, candidates, notes = self._scan(doc, source, lang)
         native = chosen.compiled.native
         removals, warnings = (
@@ -147,9 +167,11 @@ class Cleaner:
             if native is not None
             else find_removals(chosen.compiled, doc, candidates)
         )
-        trace = _trace(text, work, removals, replacements)
-        out = apply_trace(text, trace)
-        return CleanResult(out, trace, tuple(warnings), tuple(notes))
+        if runs > 1 and doc.cut_rest_pending():
+            more, later, _ = self._explain(apply_trace(text, removals), source, lang, runs - 1)
+            removals = through_removals(removals, more, text)
+            warnings = [*warnings, *later]
+        return removals, warnings, notes
 
     def _pipeline(self, chosen: _Selection, lang: str | None) -> Any:
         """`chosen`'s compiled pipeline, built once; a text that names a site's fingerprint

@@ -20,7 +20,9 @@ from typing import Any, Protocol
 from cleannews.compiler import CompiledRule, CompiledRules, NativeScanner, speedups
 from cleannews.linetext import (
     CHARS_PER_WORD,
+    KICKER_MAX_ABOVE,
     SUBHEADING_MAX_WORDS,
+    colon_end,
     full_stop_end,
     is_blank,
     is_date_or_caption,
@@ -30,9 +32,16 @@ from cleannews.linetext import (
     is_prose,
     is_score,
     normalize_line,
+    starts_lowercase_word,
     word_count,
 )
 from cleannews.model import GUARD_MIN_WORDS, GUARD_SHARE, Removal, Rule
+
+# How many times one clean runs the rules at most: again over the result while span cuts
+# leave lines the rules may read otherwise (Document.cut_rest_pending). One more run is
+# the rule on real pages; the cap keeps stacked labels ('Foto: Foto: Foto: …', each cut
+# only once it starts the line) from costing a run each.
+MAX_RUNS = 4
 
 # The compiled twin of normalize_line when it is built (the same result, tested).
 _normalize = speedups.normalize_line if speedups is not None else normalize_line
@@ -47,6 +56,7 @@ class Document:
         "_starts",
         "count",
         "deleted",
+        "first_headline_hint",
         "last_item_hint",
         "last_prose_hint",
         "last_stop_hint",
@@ -65,6 +75,7 @@ class Document:
         self.last_prose_hint = self.count  # where the search for the last prose line resumes
         self.last_stop_hint = self.count  # and for the last line ending in a full stop
         self.last_item_hint = self.count  # no list item or match result below it
+        self.first_headline_hint = 0  # no live headline above it (see _first_headline)
 
     @property
     def lines(self) -> list[str]:
@@ -86,6 +97,30 @@ class Document:
 
     def alive(self, i: int) -> bool:
         return i not in self.deleted
+
+    def cut_rest_pending(self) -> bool:
+        """Whether span cuts left a live line that a line rule may take as it now reads:
+        a rest that is not prose ('Deel dit artikel' after '[ad_1] ' went), or one that
+        lost its start ('[ad_1] We use cookies…'). The cleaner then runs once more over the
+        result, as a second clean would (idempotence). A cut inside or at the end of a
+        sentence leaves a sentence that the rules saw whole."""
+        for i, spans in self.spans.items():
+            if i not in self.deleted:
+                line = self.content(i)
+                first = spans[0][0]
+                if is_blank(line[:first]) or not is_prose(rest_of(line, spans)):
+                    return True
+        return False
+
+
+def rest_of(line: str, spans: Iterable[tuple[int, int, Any]]) -> str:
+    """The line without its spans ((start, end, rule), in order), a space where each was."""
+    parts, pos = [], 0
+    for start, end, _ in spans:
+        parts.append(line[pos:start])
+        pos = end
+    parts.append(line[pos:])
+    return " ".join(parts)
 
 
 class Lines(Protocol):
@@ -341,7 +376,7 @@ def _apply(doc: Document, compiled: CompiledRule, lines: list[int] | range) -> N
             continue
         if rule.after_prose and not _prose_above(doc, i):
             continue
-        if rule.before_headline and not _kicker_place(doc, i, line):
+        if rule.before_headline and not _kicker_place(doc, i, line, rule.zone == "head"):
             continue
         if rule.scope == "line":
             doc.deleted[i] = compiled
@@ -375,23 +410,52 @@ def _matches_line(compiled: CompiledRule, line: str) -> bool:
     return compiled.verifier is not None and compiled.verifier.search(line) is not None
 
 
-def _kicker_place(doc: Document, i: int, line: str) -> bool:
+def _kicker_place(doc: Document, i: int, line: str, head: bool) -> bool:
     """Whether line i stands where a kicker does: over a headline. Two words or more over
     only a date stamp or a caption, with no headline anywhere above them, are the headline
     themselves ('Classificação NASCAR' over its date line). Over a match result ('GIRLS
     BASKETBALL' over 'Palm Bay d. Rockledge 70-44') a label heads a roundup's results, not
-    the page."""
+    the page. Over a line opening with a lower-case word ('Photos' over ' which were released
+    online,') the label is the start of a sentence wrapped across lines. A label in the head
+    (`head`: the rule's zone) stands at the top of the text, over the page's headline: with
+    more than KICKER_MAX_ABOVE live lines above it, the line is deeper in a text without
+    prose at its top (a recipe's '1 TL Backpulver' over the next ingredient, a review's
+    'Vorteile' over a list item). A heading over a teaser list anywhere else needs only the
+    headline below. A line under a lead-in ending in a colon is what the lead-in announces,
+    never a label over the next line."""
     j = _neighbour(doc, i, 1)
     if j < 0:
         return False
     below = doc.content(j)
-    if not is_headline(below) or is_score(below):
+    if not is_headline(below) or is_score(below) or starts_lowercase_word(below):
         return False
-    return (
-        word_count(line) < 2
-        or not is_date_or_caption(below)
-        or any(doc.alive(k) and is_headline(doc.content(k)) for k in range(i))
-    )
+    if head and _lines_above(doc, i, KICKER_MAX_ABOVE + 1) > KICKER_MAX_ABOVE:
+        return False
+    k = _neighbour(doc, i, -1)
+    if k >= 0 and colon_end(doc.content(k)):
+        return False  # introduced by a lead-in ('Site internet de la caisse :'), not a label
+    return word_count(line) < 2 or not is_date_or_caption(below) or _first_headline(doc) < i
+
+
+def _first_headline(doc: Document) -> int:
+    """The first live headline line (doc.count if none), searched on from where the last
+    search ended: lines only die, so it only moves down (linear over a run, not per call)."""
+    k = doc.first_headline_hint
+    while k < doc.count and not (doc.alive(k) and is_headline(doc.content(k))):
+        k += 1
+    doc.first_headline_hint = k
+    return k
+
+
+def _lines_above(doc: Document, i: int, most: int) -> int:
+    """How many live non-blank lines stand above line i, counted upwards up to `most`."""
+    n = 0
+    for k in range(i - 1, -1, -1):
+        if doc.alive(k) and not is_blank(doc.lines[k]):
+            n += 1
+            if n >= most:
+                break
+    return n
 
 
 def _neighbour(doc: Document, i: int, step: int) -> int:
@@ -485,12 +549,7 @@ def _apply_span(doc: Document, compiled: CompiledRule, i: int, line: str) -> Non
         if (k := bisect_right(ends, start)) == len(prior) or prior[k][0] >= end
     ]
     spans.sort(key=lambda s: s[0])
-    rest, pos = [], 0
-    for start, end, _ in spans:
-        rest.append(line[pos:start])
-        pos = end
-    rest.append(line[pos:])
-    if is_blank("".join(rest)):
+    if is_blank(rest_of(line, spans)):
         doc.deleted[i] = spans[0][2]
         del doc.spans[i]
 

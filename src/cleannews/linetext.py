@@ -65,6 +65,10 @@ PROSE_MIN_WORDS = 5
 # with this many Han or kana characters stands for PROSE_MIN_WORDS words in the prose test.
 PROSE_MIN_UNSPACED = 10
 HEADLINE_MIN_WORDS = 4
+# Live lines a kicker in the head may have above it: an image caption and its credit, or a
+# site name. Deeper in a text without prose at its top, a short line over a headline-like
+# one is a list item or a sub-heading ('1 TL Backpulver', 'Vorteile').
+KICKER_MAX_ABOVE = 2
 # A story's sub-heading under a teaser block: "Omleiding", "Möglicher Verkauf". Teasers have
 # a subject and a verb ("Torjäger trifft erneut"), so three words already read as one.
 SUBHEADING_MAX_WORDS = 2
@@ -176,6 +180,11 @@ def _sentence_start(line: str, stop: int) -> int:
     return max(line.rfind(".", 0, stop), line.rfind("!", 0, stop), line.rfind("?", 0, stop)) + 1
 
 
+def colon_end(line: str) -> bool:
+    """A lead-in: a line ending in a colon (before closing quotes, brackets and spaces)."""
+    return _COLON_END.search(line) is not None
+
+
 def is_headline(line: str) -> bool:
     """A line that can be a story's headline: a few words, not a sentence, not a lead-in
     ending in a colon."""
@@ -210,6 +219,20 @@ _SCORE = re.compile(
     r"(?<![0-9.:/\-–—])[0-9]{1,3}[ \t\u00a0]*[-–—:][ \t\u00a0]*[0-9]{1,3}(?![0-9]|[.:/\-–—][0-9])"
     r"|(?<![0-9.:/\-–—])[0-9]{1,3},[ \t\u00a0].*[ \t\u00a0][0-9]{1,3}[ \t\u00a0]*$"
 )
+
+
+_FIRST_WORD = re.compile(r"\s*(\w+)")
+
+
+def starts_lowercase_word(line: str) -> bool:
+    """Whether the line opens with a word all in lower case ('which were released online,'):
+    a sentence going on from the line above it, as in text hard-wrapped inside a paragraph,
+    never a headline. 'iPhone' or 'eBay' (a capital inside) and scripts without case are not."""
+    m = _FIRST_WORD.match(line)
+    if m is None:
+        return False
+    word = m.group(1)
+    return word[0].islower() and not any(c.isupper() for c in word)
 
 
 def is_score(line: str) -> bool:

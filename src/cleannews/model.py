@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -163,3 +164,32 @@ def apply_trace(text: str, trace: tuple[Edit, ...] | list[Edit]) -> str:
         pos = edit.end
     parts.append(text[pos:])
     return "".join(parts)
+
+
+def through_removals(first: list[Removal], more: list[Removal], text: str) -> list[Removal]:
+    """`first` (removals from `text`) and `more` (removals from what `first` left of it) as
+    one list of removals from `text`: each of `more` becomes the pieces of `text` it covers
+    between the removals of `first`, so replaying the result on `text` gives the text of
+    the second run."""
+    kept_at: list[int] = []  # where each stretch `first` kept starts in what it left
+    kept: list[tuple[int, int]] = []  # and where it lies in `text`
+    pos = left = 0
+    for removal in [*sorted(first, key=lambda r: r.start), None]:
+        end = len(text) if removal is None else removal.start
+        if end > pos:
+            kept_at.append(left)
+            kept.append((pos, end))
+            left += end - pos
+        if removal is not None:
+            pos = removal.end
+    out = list(first)
+    for removal in more:
+        k = max(bisect_right(kept_at, removal.start) - 1, 0)
+        while k < len(kept) and kept_at[k] < removal.end:
+            start, end = kept[k]
+            low = start + max(removal.start - kept_at[k], 0)
+            high = min(end, start + removal.end - kept_at[k])
+            if low < high:
+                out.append(Removal(removal.code, removal.name, low, high, text[low:high]))
+            k += 1
+    return sorted(out, key=lambda r: r.start)
