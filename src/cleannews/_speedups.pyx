@@ -256,6 +256,22 @@ cdef Py_ssize_t _digit_run(int kind, const void* data, Py_ssize_t k, Py_ssize_t 
     return n
 
 
+cdef bint _few_digit_runs(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """engine._list_or_score: at most two runs of ASCII digits on the line."""
+    cdef Py_ssize_t k = start, run
+    cdef int runs = 0
+    while k < end:
+        run = _digit_run(kind, data, k, start, end)
+        if run:
+            runs += 1
+            if runs > 2:
+                return False
+            k += run
+        else:
+            k += 1
+    return True
+
+
 cdef bint _is_date_stamp(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
     """linetext.is_date_stamp: a clock time (1-2 digits, ':' or 'h', 2 digits) and a year
     (19xx or 20xx), each a whole run of digits."""
@@ -811,7 +827,10 @@ cdef class _Doc:
             self.alive(j)
             and (
                 _is_list_item(self.kind, self.data, self.starts[j], self.content_end(j))
-                or _is_score(self.kind, self.data, self.starts[j], self.content_end(j))
+                or (
+                    _few_digit_runs(self.kind, self.data, self.starts[j], self.content_end(j))
+                    and _is_score(self.kind, self.data, self.starts[j], self.content_end(j))
+                )
             )
         ):
             j -= 1

@@ -11,6 +11,7 @@ text (zones), and the lines next to a deletion; it never walks every line of a t
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -340,7 +341,13 @@ def _item_below(doc: Document, i: int) -> bool:
 
 
 def _list_or_score(line: str) -> bool:
-    return is_list_item(line) or is_score(line)
+    """A numbered list item, or a match result with no other number on the line (a phone
+    number such as 'Tel. 030 / 2325 786 -122' under a press-contact heading has the shape
+    of a score, but more numbers than two teams' goals)."""
+    return is_list_item(line) or (len(_DIGIT_RUNS.findall(line)) <= 2 and is_score(line))
+
+
+_DIGIT_RUNS = re.compile(r"[0-9]+")
 
 
 def _last_live(doc: Document, start: int, test: Callable[[str], bool]) -> int:
