@@ -256,6 +256,22 @@ cdef Py_ssize_t _digit_run(int kind, const void* data, Py_ssize_t k, Py_ssize_t 
     return n
 
 
+cdef bint _few_digit_runs(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """engine._list_or_score: at most two runs of ASCII digits on the line."""
+    cdef Py_ssize_t k = start, run
+    cdef int runs = 0
+    while k < end:
+        run = _digit_run(kind, data, k, start, end)
+        if run:
+            runs += 1
+            if runs > 2:
+                return False
+            k += run
+        else:
+            k += 1
+    return True
+
+
 cdef bint _is_date_stamp(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
     """linetext.is_date_stamp: a clock time (1-2 digits, ':' or 'h', 2 digits) and a year
     (19xx or 20xx), each a whole run of digits."""
@@ -574,6 +590,7 @@ cdef class _Doc:
     cdef Py_ssize_t n_picked
     cdef Py_ssize_t last_prose_hint
     cdef Py_ssize_t last_stop_hint
+    cdef Py_ssize_t last_item_hint
     cdef Py_ssize_t first_headline_hint  # no live headline above it (see kicker_place)
     cdef bint cleaned
 
@@ -602,6 +619,7 @@ cdef class _Doc:
         self.spans = {}
         self.last_prose_hint = self.count
         self.last_stop_hint = self.count
+        self.last_item_hint = self.count
         self.first_headline_hint = 0
 
     def __dealloc__(self):
@@ -801,6 +819,23 @@ cdef class _Doc:
         """engine._last_full_stop."""
         self.last_stop_hint = self._last_live(self.last_stop_hint, False)
         return self.last_stop_hint
+
+    cdef bint item_below(self, Py_ssize_t i) noexcept:
+        """engine._item_below: a live numbered list item or match result below line i."""
+        cdef Py_ssize_t j = min(self.last_item_hint, self.count - 1)
+        while j > i and not (
+            self.alive(j)
+            and (
+                _is_list_item(self.kind, self.data, self.starts[j], self.content_end(j))
+                or (
+                    _few_digit_runs(self.kind, self.data, self.starts[j], self.content_end(j))
+                    and _is_score(self.kind, self.data, self.starts[j], self.content_end(j))
+                )
+            )
+        ):
+            j -= 1
+        self.last_item_hint = j
+        return j > i
 
     cdef Py_ssize_t _last_live(self, Py_ssize_t start, bint prose) noexcept:
         """engine._last_live, its test being prose or a final full stop: resumes where the
@@ -1114,8 +1149,9 @@ cdef class NativeEngine:
             elif r.scope == S_BLOCK:
                 self._apply_block(doc, index, i)
             elif r.scope == S_TAIL:
-                # engine._sentence_below: a closing sentence below keeps the tail.
-                if doc.last_full_stop() <= i:
+                # engine._sentence_below: a closing sentence, list item or result below
+                # keeps the tail.
+                if doc.last_full_stop() <= i and not doc.item_below(i):
                     for j in range(i, doc.count):
                         doc.delete(j, index)
             else:

@@ -11,6 +11,7 @@ text (zones), and the lines next to a deletion; it never walks every line of a t
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -57,6 +58,7 @@ class Document:
         "count",
         "deleted",
         "first_headline_hint",
+        "last_item_hint",
         "last_prose_hint",
         "last_stop_hint",
         "spans",
@@ -73,6 +75,7 @@ class Document:
         self._starts: list[int] | None = None
         self.last_prose_hint = self.count  # where the search for the last prose line resumes
         self.last_stop_hint = self.count  # and for the last line ending in a full stop
+        self.last_item_hint = self.count  # no list item or match result below it
         self.first_headline_hint = 0  # no live headline above it (see _first_headline)
 
     @property
@@ -326,6 +329,27 @@ def _last_full_stop(doc: Document) -> int:
     return doc.last_stop_hint
 
 
+def _item_below(doc: Document, i: int) -> bool:
+    """Whether a live line below line i is a numbered list item or a match result. Only
+    the lines below i are read; the search resumes where the last one ended (no such
+    line lies below last_item_hint, and lines only die), so markers stay linear."""
+    j = min(doc.last_item_hint, doc.count - 1)
+    while j > i and not (doc.alive(j) and _list_or_score(doc.content(j))):
+        j -= 1
+    doc.last_item_hint = j
+    return j > i
+
+
+def _list_or_score(line: str) -> bool:
+    """A numbered list item, or a match result with no other number on the line (a phone
+    number such as 'Tel. 030 / 2325 786 -122' under a press-contact heading has the shape
+    of a score, but more numbers than two teams' goals)."""
+    return is_list_item(line) or (len(_DIGIT_RUNS.findall(line)) <= 2 and is_score(line))
+
+
+_DIGIT_RUNS = re.compile(r"[0-9]+")
+
+
 def _last_live(doc: Document, start: int, test: Callable[[str], bool]) -> int:
     """The last live line at or above start that passes test (-1 if none). While rules
     run, lines only die, so the answer only moves up: each search resumes where the last one
@@ -378,9 +402,13 @@ def _apply(doc: Document, compiled: CompiledRule, lines: list[int] | range) -> N
 def _sentence_below(doc: Document, i: int) -> bool:
     """Whether a live line below line i ends in a full stop: a closing sentence too short to
     count as prose ('Uzmanların yorumları birbirinden farklı.' under a 'Yorumlar' sub-heading),
-    which a tail marker must not take with it. (The last such line, searched once per
-    run: thousands of markers over one short closing line stay linear.)"""
-    return _last_full_stop(doc) > i
+    which a tail marker must not take with it; or is a numbered list item or a match result
+    ('1. Quelle immer angeben', 'PSV - Ajax 2-1'): the marker is then the sub-heading of the
+    story's closing list or results ('Kommentare' over the court's numbered orders,
+    'Reacties' over the scores), and a comment box or a source line holds neither. (The last
+    such lines, searched once per run: thousands of markers over one short closing line stay
+    linear.)"""
+    return _last_full_stop(doc) > i or _item_below(doc, i)
 
 
 def _matches_line(compiled: CompiledRule, line: str) -> bool:
