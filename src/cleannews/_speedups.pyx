@@ -396,22 +396,31 @@ cdef bint _bracket_start(int kind, const void* data, Py_ssize_t start, Py_ssize_
 
 
 cdef bint _lower_word_start(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
-    """Whether the first word after leading spaces is all lower case: its first character a
-    lower-case letter and no capital before the word ends (linetext.starts_lowercase_word)."""
+    """Whether the first word after leading spaces is all lower case: a run of word
+    characters (as `\\w` reads them) whose first is a lower-case letter and none a capital
+    (linetext.starts_lowercase_word)."""
     cdef Py_ssize_t k = start
     cdef Py_UCS4 c
     while k < end and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k)):
         k += 1
-    if k >= end or not Py_UNICODE_ISLOWER(PyUnicode_READ(kind, data, k)):
+    if k >= end:
+        return False
+    c = PyUnicode_READ(kind, data, k)
+    if not (_word_char(c) and Py_UNICODE_ISLOWER(c)):
         return False
     while k < end:
         c = PyUnicode_READ(kind, data, k)
+        if not _word_char(c):
+            break
         if Py_UNICODE_ISUPPER(c):
             return False
-        if not (Py_UNICODE_ISALPHA(c) or Py_UNICODE_ISNUMERIC(c) or c == 0x5F):
-            break
         k += 1
     return True
+
+
+cdef inline bint _word_char(Py_UCS4 c) noexcept:
+    """What `\\w` matches in a `re` str pattern: alphanumeric or the underscore."""
+    return Py_UNICODE_ISALPHA(c) or Py_UNICODE_ISNUMERIC(c) or c == 0x5F
 
 
 cdef bint _colon_end(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
@@ -592,6 +601,7 @@ cdef class _Doc:
     cdef Py_ssize_t last_stop_hint
     cdef Py_ssize_t last_item_hint
     cdef Py_ssize_t first_headline_hint  # no live headline above it (see kicker_place)
+    cdef Py_ssize_t kicker_refused_top   # the top label refused for the lines above it
     cdef bint cleaned
 
     def __cinit__(self, str text):
@@ -621,6 +631,7 @@ cdef class _Doc:
         self.last_stop_hint = self.count
         self.last_item_hint = self.count
         self.first_headline_hint = 0
+        self.kicker_refused_top = -1
 
     def __dealloc__(self):
         PyMem_Free(self.starts)
@@ -737,6 +748,9 @@ cdef class _Doc:
                 if self.alive(k) and not self.blank(k):
                     above += 1
                     if above > KICKER_MAX_ABOVE:
+                        # Labels run bottom-up: lines above may still go in this run.
+                        if self.kicker_refused_top < 0 or i < self.kicker_refused_top:
+                            self.kicker_refused_top = i
                         return False
                 k -= 1
         k = self.neighbour(i, -1)
@@ -769,10 +783,13 @@ cdef class _Doc:
             pos = end
         return _spaces(self.kind, self.data, base + pos, self.content_end(i))
 
-    def cut_rest_pending(self):
-        """engine.Document.cut_rest_pending: a live line that span cuts left without its
-        start or with a rest that is not prose (read through a _Doc of the rest)."""
-        cdef Py_ssize_t i, first
+    def rerun_pending(self):
+        """engine.Document.rerun_pending: a live line that span cuts left without its
+        start, with a rest that is not prose (read through a _Doc of the rest) or cut from
+        a line that was not prose; or a kicker label refused for the lines above it that
+        has fewer above it now."""
+        cdef Py_ssize_t i, first, k, above = 0
+        cdef int prose_found = -1  # whether any live line is prose: -1 until read, once
         cdef _Doc rest
         for i, spans in self.spans.items():
             if self.alive(i):
@@ -782,6 +799,27 @@ cdef class _Doc:
                 rest = _Doc(_rest_of(self.content(i), <list>spans))
                 if not rest.is_prose(0):
                     return True
+                if not self.is_prose(i):
+                    if prose_found < 0:
+                        prose_found = self._has_prose()
+                    if not prose_found:
+                        return True
+        if self.kicker_refused_top < 0:
+            return False
+        k = self.kicker_refused_top - 1
+        while k >= 0 and above <= KICKER_MAX_ABOVE:
+            if self.alive(k) and not self.blank(k):
+                above += 1
+            k -= 1
+        return above <= KICKER_MAX_ABOVE
+
+    cdef bint _has_prose(self) noexcept:
+        """engine.Document._has_prose: a live line is prose (read without the run's search
+        hints, which the guard may have outdated)."""
+        cdef Py_ssize_t k
+        for k in range(self.count):
+            if self.alive(k) and self.is_prose(k):
+                return True
         return False
 
     cdef inline bint ends_with_break(self) noexcept:
@@ -1602,8 +1640,8 @@ cdef class Pipeline:
 
     def clean(self, str text, int runs):
         """The text cleaned: NativeEngine.clean's text for the pre-filter's candidates,
-        cleaned again, up to `runs` times in all, while span cuts leave a line the rules may
-        read otherwise (engine.Document.cut_rest_pending)."""
+        cleaned again, up to `runs` times in all, while a run's own cuts changed what its
+        rules would decide (engine.Document.rerun_pending)."""
         cdef _Doc doc = _Doc(text)
         cdef object scratch = None
         cdef str out
@@ -1617,7 +1655,7 @@ cdef class Pipeline:
         else:
             keys.keep_owners(0, self.engine.n)  # no site: its guests' candidates go too
             out = self.engine._clean(doc, keys)[0]
-        if runs > 1 and doc.spans and doc.cut_rest_pending():
+        if runs > 1 and doc.rerun_pending():
             return self.clean(out, runs - 1)
         return out
 

@@ -118,9 +118,9 @@ class Cleaner:
         return self._clean_rules(text, source, lang, MAX_RUNS)
 
     def _clean_rules(self, text: str, source: str | None, lang: str | None, runs: int) -> str:
-        """`clean` without the repair: the rules, run once more over their result where a
-        span cut left a rest that a line rule may take (Document.cut_rest_pending), at most
-        `runs` times in all."""
+        """`clean` without the repair: the rules, run once more over their result where
+        the run's own cuts changed what they would decide (Document.rerun_pending), at
+        most `runs` times in all."""
         # An empty source picks no site pack and recognises none either: the general path.
         if source is None or source:
             chosen = self._selection(source, lang)
@@ -136,7 +136,7 @@ class Cleaner:
             out: str = native.clean(doc, candidates)[0]
         else:
             out = apply_trace(text, find_removals(chosen.compiled, doc, candidates)[0])
-        if runs > 1 and doc.cut_rest_pending():
+        if runs > 1 and doc.rerun_pending():
             return self._clean_rules(out, source, lang, runs - 1)
         return out
 
@@ -167,10 +167,10 @@ class Cleaner:
             if native is not None
             else find_removals(chosen.compiled, doc, candidates)
         )
-        if runs > 1 and doc.cut_rest_pending():
+        if runs > 1 and doc.rerun_pending():
             more, later, _ = self._explain(apply_trace(text, removals), source, lang, runs - 1)
             removals = through_removals(removals, more, text)
-            warnings = [*warnings, *later]
+            warnings = [*warnings, *(w for w in later if w not in warnings)]
         return removals, warnings, notes
 
     def _pipeline(self, chosen: _Selection, lang: str | None) -> Any:

@@ -3,10 +3,14 @@
 Two passes: the `anywhere` rules first; then head and tail zones are measured on what is
 left, and the zone rules run. Whole-line deletions then take their line breaks and the blank
 lines around them as ANNOTATION.md says, and the document guard vetoes runs that would eat
-a large share of the prose.
+a large share of the prose. Where a run's own cuts changed what its rules would decide
+(Document.rerun_pending), the cleaner runs them again over the result, at most MAX_RUNS
+times in all.
 
 The hot path touches only the lines the pre-filter named, the few lines at the edges of the
-text (zones), and the lines next to a deletion; it never walks every line of a text.
+text (zones), and the lines next to a deletion; the searches that may walk the text (the
+last prose line, the first headline) resume where they ended, so a run walks it at most
+once for each.
 """
 
 from __future__ import annotations
@@ -38,10 +42,10 @@ from cleannews.linetext import (
 )
 from cleannews.model import GUARD_MIN_WORDS, GUARD_SHARE, Removal, Rule
 
-# How many times one clean runs the rules at most: again over the result while span cuts
-# leave lines the rules may read otherwise (Document.cut_rest_pending). One more run is
-# the rule on real pages; the cap keeps stacked labels ('Foto: Foto: Foto: …', each cut
-# only once it starts the line) from costing a run each.
+# How many times one clean runs the rules at most: again over the result while a run's own
+# cuts changed what its rules would decide (Document.rerun_pending). One more run is the
+# rule on real pages; the cap keeps stacked labels ('Foto: Foto: Foto: …', each cut only
+# once it starts the line) from costing a run each.
 MAX_RUNS = 4
 
 # The compiled twin of normalize_line when it is built (the same result, tested).
@@ -58,6 +62,7 @@ class Document:
         "count",
         "deleted",
         "first_headline_hint",
+        "kicker_refused_top",
         "last_item_hint",
         "last_prose_hint",
         "last_stop_hint",
@@ -77,6 +82,7 @@ class Document:
         self.last_stop_hint = self.count  # and for the last line ending in a full stop
         self.last_item_hint = self.count  # no list item or match result below it
         self.first_headline_hint = 0  # no live headline above it (see _first_headline)
+        self.kicker_refused_top = -1  # the top label refused for the lines above it
 
     @property
     def lines(self) -> list[str]:
@@ -99,19 +105,35 @@ class Document:
     def alive(self, i: int) -> bool:
         return i not in self.deleted
 
-    def cut_rest_pending(self) -> bool:
-        """Whether span cuts left a live line that a line rule may take as it now reads:
-        a rest that is not prose ('Deel dit artikel' after '[ad_1] ' went), or one that
-        lost its start ('[ad_1] We use cookies…'). The cleaner then runs once more over the
-        result, as a second clean would (idempotence). A cut inside or at the end of a
-        sentence leaves a sentence that the rules saw whole."""
+    def rerun_pending(self) -> bool:
+        """Whether the run's own cuts changed what its rules would decide, so that the
+        cleaner runs them once more over the result, as a second clean would (idempotence):
+        span cuts left a live line that reads otherwise now (a rest that is not prose:
+        'Deel dit artikel' after '[ad_1] ' went; one that lost its start: '[ad_1] We use
+        cookies…'; the only prose line of a text, which gives it zones), or a kicker label
+        refused for the lines above it has fewer above it now (they went later in the
+        run). A cut inside or at the end of a sentence leaves a sentence the rules saw
+        whole; a line that becomes prose beside other prose only narrows the zones, which
+        takes nothing more."""
+        prose_found: bool | None = None  # whether any live line is prose, read once
         for i, spans in self.spans.items():
             if i not in self.deleted:
                 line = self.content(i)
-                first = spans[0][0]
-                if is_blank(line[:first]) or not is_prose(rest_of(line, spans)):
+                if is_blank(line[: spans[0][0]]) or not is_prose(rest_of(line, spans)):
                     return True
-        return False
+                if not is_prose(line):
+                    if prose_found is None:
+                        prose_found = self._has_prose()
+                    if not prose_found:
+                        return True
+        top = self.kicker_refused_top
+        return top >= 0 and _lines_above(self, top, KICKER_MAX_ABOVE + 1) <= KICKER_MAX_ABOVE
+
+
+    def _has_prose(self) -> bool:
+        """Whether a live line is prose (read at the end of a run, after the guard may have
+        brought lines back, so without the run's search hints)."""
+        return any(self.alive(k) and is_prose(self.content(k)) for k in range(self.count))
 
 
 def rest_of(line: str, spans: Iterable[tuple[int, int, Any]]) -> str:
@@ -437,6 +459,9 @@ def _kicker_place(doc: Document, i: int, line: str, head: bool) -> bool:
     if not is_headline(below) or is_score(below) or starts_lowercase_word(below):
         return False
     if head and _lines_above(doc, i, KICKER_MAX_ABOVE + 1) > KICKER_MAX_ABOVE:
+        # Labels run bottom-up: lines above may still go in this run (see rerun_pending).
+        if doc.kicker_refused_top < 0 or i < doc.kicker_refused_top:
+            doc.kicker_refused_top = i
         return False
     k = _neighbour(doc, i, -1)
     if k >= 0 and colon_end(doc.content(k)):
