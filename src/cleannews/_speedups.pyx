@@ -382,13 +382,20 @@ cdef int _count_words(
     return _count_words_in(<const Py_UCS4*>data, pos, end, n, cap)
 
 
+cdef inline Py_ssize_t _skip_spaces(
+    int kind, const void* data, Py_ssize_t start, Py_ssize_t end
+) noexcept:
+    """Where the first character that is not whitespace stands (end if none)."""
+    while start < end and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, start)):
+        start += 1
+    return start
+
+
 cdef bint _bracket_start(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
     """Whether the first character after leading spaces is an opening round bracket: where
     `\\s*[(（]` matches (linetext.is_headline)."""
-    cdef Py_ssize_t k = start
+    cdef Py_ssize_t k = _skip_spaces(kind, data, start, end)
     cdef Py_UCS4 c
-    while k < end and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k)):
-        k += 1
     if k >= end:
         return False
     c = PyUnicode_READ(kind, data, k)
@@ -399,10 +406,8 @@ cdef bint _lower_word_start(int kind, const void* data, Py_ssize_t start, Py_ssi
     """Whether the first word after leading spaces is all lower case: a run of word
     characters (as `\\w` reads them) whose first is a lower-case letter and none a capital
     (linetext.starts_lowercase_word)."""
-    cdef Py_ssize_t k = start
+    cdef Py_ssize_t k = _skip_spaces(kind, data, start, end)
     cdef Py_UCS4 c
-    while k < end and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k)):
-        k += 1
     if k >= end:
         return False
     c = PyUnicode_READ(kind, data, k)
