@@ -581,6 +581,12 @@ cdef Py_ssize_t* _line_starts(
     return out
 
 
+cdef enum:  # what _Doc._last_live looks for
+    LIVE_PROSE
+    LIVE_FULL_STOP
+    LIVE_ITEM
+
+
 @cython.final  # never subclassed: its cdef methods are called directly, not through a table
 cdef class _Doc:
     """A text's lines (found in place: no string per line until a rule reads one), with
@@ -742,22 +748,15 @@ cdef class _Doc:
         above it; not under a lead-in ending in a colon; two words or more over only a date
         stamp or a caption need a headline somewhere above them."""
         cdef Py_ssize_t j = self.neighbour(i, 1), k
-        cdef int above = 0
         if j < 0 or not self.is_headline(j) or _is_score(
             self.kind, self.data, self.starts[j], self.content_end(j)
         ) or _lower_word_start(self.kind, self.data, self.starts[j], self.content_end(j)):
             return False
-        if head:  # counted upwards: a long text above stops the count at once
-            k = i - 1
-            while k >= 0:
-                if self.alive(k) and not self.blank(k):
-                    above += 1
-                    if above > KICKER_MAX_ABOVE:
-                        # Labels run bottom-up: lines above may still go in this run.
-                        if self.kicker_refused_top < 0 or i < self.kicker_refused_top:
-                            self.kicker_refused_top = i
-                        return False
-                k -= 1
+        if head and self.lines_above(i, KICKER_MAX_ABOVE + 1) > KICKER_MAX_ABOVE:
+            # Labels run bottom-up: lines above may still go in this run (rerun_pending).
+            if self.kicker_refused_top < 0 or i < self.kicker_refused_top:
+                self.kicker_refused_top = i
+            return False
         k = self.neighbour(i, -1)
         if k >= 0 and _colon_end(self.kind, self.data, self.starts[k], self.content_end(k)):
             return False
@@ -788,12 +787,12 @@ cdef class _Doc:
             pos = end
         return _spaces(self.kind, self.data, base + pos, self.content_end(i))
 
-    def rerun_pending(self):
+    cpdef bint rerun_pending(self) except -1:
         """engine.Document.rerun_pending: a live line that span cuts left without its
-        start, with a rest that is not prose (read through a _Doc of the rest) or cut from
-        a line that was not prose; or a kicker label refused for the lines above it that
-        has fewer above it now."""
-        cdef Py_ssize_t i, first, k, above = 0
+        start, with a rest that is not prose (read through a _Doc of the rest) or as the
+        text's only prose line; or a kicker label refused for the lines above it that has
+        fewer above it now."""
+        cdef Py_ssize_t i, first
         cdef int prose_found = -1  # whether any live line is prose: -1 until read, once
         cdef _Doc rest
         for i, spans in self.spans.items():
@@ -809,14 +808,20 @@ cdef class _Doc:
                         prose_found = self._has_prose()
                     if not prose_found:
                         return True
-        if self.kicker_refused_top < 0:
-            return False
-        k = self.kicker_refused_top - 1
-        while k >= 0 and above <= KICKER_MAX_ABOVE:
+        return self.kicker_refused_top >= 0 and self.lines_above(
+            self.kicker_refused_top, KICKER_MAX_ABOVE + 1
+        ) <= KICKER_MAX_ABOVE
+
+    cdef int lines_above(self, Py_ssize_t i, int most) noexcept:
+        """engine._lines_above: live non-blank lines above line i, counted upwards up to
+        `most` (a long text above stops the count at once)."""
+        cdef int n = 0
+        cdef Py_ssize_t k = i - 1
+        while k >= 0 and n < most:
             if self.alive(k) and not self.blank(k):
-                above += 1
+                n += 1
             k -= 1
-        return above <= KICKER_MAX_ABOVE
+        return n
 
     cdef bint _has_prose(self) noexcept:
         """engine.Document._has_prose: a live line is prose (read without the run's search
@@ -855,40 +860,37 @@ cdef class _Doc:
 
     cdef Py_ssize_t last_prose(self) noexcept:
         """engine._last_prose."""
-        self.last_prose_hint = self._last_live(self.last_prose_hint, True)
+        self.last_prose_hint = self._last_live(self.last_prose_hint, LIVE_PROSE, -1)
         return self.last_prose_hint
 
     cdef Py_ssize_t last_full_stop(self) noexcept:
         """engine._last_full_stop."""
-        self.last_stop_hint = self._last_live(self.last_stop_hint, False)
+        self.last_stop_hint = self._last_live(self.last_stop_hint, LIVE_FULL_STOP, -1)
         return self.last_stop_hint
 
     cdef bint item_below(self, Py_ssize_t i) noexcept:
         """engine._item_below: a live numbered list item or match result below line i."""
-        cdef Py_ssize_t j = min(self.last_item_hint, self.count - 1)
-        while j > i and not (
-            self.alive(j)
-            and (
-                _is_list_item(self.kind, self.data, self.starts[j], self.content_end(j))
-                or (
-                    _few_digit_runs(self.kind, self.data, self.starts[j], self.content_end(j))
-                    and _is_score(self.kind, self.data, self.starts[j], self.content_end(j))
-                )
-            )
-        ):
-            j -= 1
-        self.last_item_hint = j
-        return j > i
+        self.last_item_hint = self._last_live(self.last_item_hint, LIVE_ITEM, i)
+        return self.last_item_hint > i
 
-    cdef Py_ssize_t _last_live(self, Py_ssize_t start, bint prose) noexcept:
-        """engine._last_live, its test being prose or a final full stop: resumes where the
-        last search ended (lines only die)."""
+    cdef Py_ssize_t _last_live(self, Py_ssize_t start, int test, Py_ssize_t low) noexcept:
+        """engine._last_live, its test named by `test` (LIVE_*): resumes where the last
+        search ended (lines only die)."""
         cdef Py_ssize_t i = min(start, self.count - 1)
-        while i >= 0 and not (
-            self.alive(i) and (self.is_prose(i) if prose else self.full_stop_end(i))
-        ):
+        while i > low and not (self.alive(i) and self._passes(i, test)):
             i -= 1
         return i
+
+    cdef bint _passes(self, Py_ssize_t i, int test) noexcept:
+        if test == LIVE_PROSE:
+            return self.is_prose(i)
+        if test == LIVE_FULL_STOP:
+            return self.full_stop_end(i)
+        # engine._list_or_score
+        return _is_list_item(self.kind, self.data, self.starts[i], self.content_end(i)) or (
+            _few_digit_runs(self.kind, self.data, self.starts[i], self.content_end(i))
+            and _is_score(self.kind, self.data, self.starts[i], self.content_end(i))
+        )
 
     cdef Py_ssize_t non_blank_neighbour(self, Py_ssize_t i, int step) noexcept:
         """The nearest line that way that is removed or not blank, or -1."""
@@ -1653,12 +1655,12 @@ cdef class Pipeline:
         if self.pattern_db is not None:
             scratch = thread_scratch(self.local, self.new_scratch, self.pattern_db)
         cdef Keys keys = self.prefilter.keys(text, doc.count, self.pattern_db, scratch)
-        if keys.within(self.engine.n):
-            out = self.engine._clean(doc, keys)[0]
-        elif self._may_pick_site(doc, keys):
+        cdef bint within = keys.within(self.engine.n)
+        if not within and self._may_pick_site(doc, keys):
             out = self.on_sites(doc, keys)
         else:
-            keys.keep_owners(0, self.engine.n)  # no site: its guests' candidates go too
+            if not within:
+                keys.keep_owners(0, self.engine.n)  # no site: its guests' candidates go too
             out = self.engine._clean(doc, keys)[0]
         if runs > 1 and doc.rerun_pending():
             return self.clean(out, runs - 1)

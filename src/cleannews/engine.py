@@ -129,7 +129,6 @@ class Document:
         top = self.kicker_refused_top
         return top >= 0 and _lines_above(self, top, KICKER_MAX_ABOVE + 1) <= KICKER_MAX_ABOVE
 
-
     def _has_prose(self) -> bool:
         """Whether a live line is prose (read at the end of a run, after the guard may have
         brought lines back, so without the run's search hints)."""
@@ -355,11 +354,8 @@ def _item_below(doc: Document, i: int) -> bool:
     """Whether a live line below line i is a numbered list item or a match result. Only
     the lines below i are read; the search resumes where the last one ended (no such
     line lies below last_item_hint, and lines only die), so markers stay linear."""
-    j = min(doc.last_item_hint, doc.count - 1)
-    while j > i and not (doc.alive(j) and _list_or_score(doc.content(j))):
-        j -= 1
-    doc.last_item_hint = j
-    return j > i
+    doc.last_item_hint = _last_live(doc, doc.last_item_hint, _list_or_score, i)
+    return doc.last_item_hint > i
 
 
 def _list_or_score(line: str) -> bool:
@@ -372,12 +368,12 @@ def _list_or_score(line: str) -> bool:
 _DIGIT_RUNS = re.compile(r"[0-9]+")
 
 
-def _last_live(doc: Document, start: int, test: Callable[[str], bool]) -> int:
-    """The last live line at or above start that passes test (-1 if none). While rules
-    run, lines only die, so the answer only moves up: each search resumes where the last one
-    ended (linear over a whole run, not per call)."""
+def _last_live(doc: Document, start: int, test: Callable[[str], bool], low: int = -1) -> int:
+    """The last live line that passes test, searched from start up to, not including, line
+    `low` (`low` if none). While rules run, lines only die, so the answer only moves up:
+    each search resumes where the last one ended (linear over a whole run, not per call)."""
     i = min(start, doc.count - 1)
-    while i >= 0 and not (doc.alive(i) and test(doc.content(i))):
+    while i > low and not (doc.alive(i) and test(doc.content(i))):
         i -= 1
     return i
 
