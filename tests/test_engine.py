@@ -358,6 +358,31 @@ def test_adjacent_spans_of_two_rules_that_hold_their_own_spaces(tmp_path: Path) 
     assert apply_trace(text, find_removals(compiled, doc, candidates)[0]) == result.text
 
 
+def test_a_span_match_of_more_than_max_words_is_not_taken(tmp_path: Path) -> None:
+    """In text flattened to one line, an insert's pattern can run on through the article;
+    max_words caps the words one match of a span rule may take, in both engines."""
+    pack = tmp_path / "inserts.toml"
+    insert = "pattern = 'Read also: .*'\ntriggers = [\"read also:\"]\nmax_words = 8"
+    pack.write_text(pack_toml(rule_toml("OT901", "insert", insert, scope="span")), "utf-8")
+    cleaner = Cleaner(packs=[pack], builtin=False)
+    short = f"{P1} Read also: Mayor opens the bridge"
+    flat = f"{P1} Read also: Mayor opens the bridge {P2}"
+    assert cleaner.clean(f"{short}\n") == f"{P1}\n"
+    assert cleaner.clean(f"{flat}\n") == f"{flat}\n"
+    compiled = cleaner._selection(None, None).compiled
+    for text in (f"{short}\n", f"{flat}\n"):
+        doc = Document(text)
+        candidates, _, _ = scan(compiled, doc)
+        assert apply_trace(text, find_removals(compiled, doc, candidates)[0]) == cleaner.clean(text)
+    assert cleannews.clean(
+        "Ia menjelaskan rencana itu kepada wartawan di Jakarta, Senin. Baca juga: Menteri"
+        " Resmikan Jembatan Baru di Kalimantan Timur Pembangunan jembatan itu menelan biaya"
+        " besar dan melibatkan ratusan pekerja dari berbagai daerah. Warga berharap jembatan"
+        " itu mempersingkat waktu tempuh ke ibu kota provinsi. Pemerintah daerah menyiapkan"
+        " jalan akses di kedua ujungnya. Proyek itu ditargetkan rampung tahun depan.\n"
+    ).count("Pembangunan jembatan itu menelan biaya besar") == 1
+
+
 def test_prefix_phrases_grouped_by_first_letter_match_as_listed(tmp_path: Path) -> None:
     """The prefix verifier groups its phrases by the case class of their first letter (ſ, s
     and S fold together under (?i), as do K, k and the Kelvin sign): it must find the

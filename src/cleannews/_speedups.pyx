@@ -1257,8 +1257,10 @@ cdef class NativeEngine:
 
     cdef int _apply_span(self, _Doc doc, int index, Py_ssize_t i, str line) except -1:
         """The rule's matches on line i that overlap none of the spans other rules took
-        there (one finditer's matches come in order and never overlap one another)."""
-        cdef Py_ssize_t start, end
+        there (one finditer's matches come in order and never overlap one another), of at
+        most max_words words (engine._apply_span)."""
+        cdef Py_ssize_t start, end, pos
+        cdef int cap = self.info[index].max_words
         verifier = self._verifier(index)
         if verifier is None:
             return 0
@@ -1272,7 +1274,12 @@ cdef class NativeEngine:
         )
         for m in matches:
             start, end = m.span()
-            if end > start and (taken is None or taken.clear_of(start, end)):
+            pos = doc.starts[i] + start
+            if (
+                end > start
+                and _count_words(doc.kind, doc.data, &pos, doc.starts[i] + end, 0, cap + 1) <= cap
+                and (taken is None or taken.clear_of(start, end))
+            ):
                 added.append((start, end, index))
         if not added:
             return 0  # the line's spans are as they were, and it was not blank outside them

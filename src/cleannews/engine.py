@@ -561,9 +561,17 @@ def _subheading(doc: Document, i: int, line: str) -> bool:
 
 
 def _apply_span(doc: Document, compiled: CompiledRule, i: int, line: str) -> None:
+    """The rule's matches on line i that overlap no span another rule took there. A match
+    of more than max_words words is not taken: in text flattened to one line, an insert
+    marker's pattern can run on through the article ('Baca juga: <title> <300 words>')."""
     if compiled.verifier is None:
         return
-    found = [(m.start(), m.end()) for m in compiled.verifier.finditer(line) if m.end() > m.start()]
+    cap = compiled.rule.max_words
+    found = [
+        (m.start(), m.end())
+        for m in compiled.verifier.finditer(line)
+        if m.end() > m.start() and word_count(m.group()) <= cap
+    ]
     if not found:
         return
     # Other rules' spans here are sorted and disjoint, so their ends are sorted too: a match
