@@ -419,6 +419,18 @@ def test_a_line_with_a_sentence_end_inside_is_not_a_block_item() -> None:
     assert cleannews.clean(text + head + cut) == text.replace("Baca Juga\n", "") + cut
 
 
+def test_bulleted_teasers_end_at_the_first_line_without_a_bullet() -> None:
+    body = "Die Regierung legte am Montag einen neuen Entwurf vor, der viele Fragen offen lässt.\n"
+    box = "Lesen Sie auch:\n- Rente: Was sich im Juli ändert\n- Steuer: Die wichtigsten Fristen\n"
+    sub = "Julia Klöckner weist Vorwürfe zurück\n"
+    after = "Die Bundestagspräsidentin sagte am Dienstag, sie habe sich an alle Regeln gehalten.\n"
+    assert cleannews.clean(body + box + sub + after) == body + sub + after
+    # Unbulleted teasers still go as before, and so do bulleted ones at the tail.
+    plain = "Lesen Sie auch:\nRente: Was sich im Juli ändert\nSteuer: Die wichtigsten Fristen\n"
+    assert cleannews.clean(body + plain + after) == body + after
+    assert cleannews.clean(body + after + box) == body + after
+
+
 def test_a_heading_repeated_over_single_teasers_takes_one_after_its_last_copy() -> None:
     body = "Der Trainer sprach nach dem Spiel lange mit der Mannschaft über die Taktik.\n"
     pairs = "Lesen Sie auch\nKapitän fordert mehr Konstanz\n" * 3

@@ -368,6 +368,22 @@ cdef bint _is_list_item(int kind, const void* data, Py_ssize_t start, Py_ssize_t
     return _blank_char(PyUnicode_READ(kind, data, k + run + 1))
 
 
+cdef bint _is_bulleted(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """linetext.is_bulleted: spaces, a list bullet ('-', '–', '—', '•', '·', '▶', '►', '▸',
+    '*'), a space."""
+    cdef Py_ssize_t k = _skip_blanks(kind, data, start, end)
+    cdef Py_UCS4 c
+    if k + 1 >= end:
+        return False
+    c = PyUnicode_READ(kind, data, k)
+    if not (
+        c == 0x2D or c == 0x2013 or c == 0x2014 or c == 0x2022 or c == 0xB7
+        or c == 0x25B6 or c == 0x25BA or c == 0x25B8 or c == 0x2A
+    ):
+        return False
+    return _blank_char(PyUnicode_READ(kind, data, k + 1))
+
+
 cdef int _count_words(
     int kind, const void* data, Py_ssize_t* pos, Py_ssize_t end, int n, int cap
 ) noexcept:
@@ -916,10 +932,12 @@ cdef class _Doc:
         line."""
         return (
             self.words_upto(i, SUBHEADING_MAX_WORDS + 1) <= SUBHEADING_MAX_WORDS
-            and i + 1 < self.count
-            and self.alive(i + 1)
-            and self.is_prose(i + 1)
+            and self.prose_right_below(i)
         )
+
+    cdef bint prose_right_below(self, Py_ssize_t i) noexcept:
+        """engine._prose_right_below: the line right under i is live and prose."""
+        return i + 1 < self.count and self.alive(i + 1) and self.is_prose(i + 1)
 
     cdef bint prose_above(self, Py_ssize_t i) noexcept:
         """engine._prose_above: the nearest live non-blank line above i is prose."""
@@ -1208,6 +1226,7 @@ cdef class NativeEngine:
         cdef RInfo* r = &self.info[index]
         cdef bint cross_blanks
         cdef int taken = 0, run = 0, per_copy = -1  # as in engine._apply_block
+        cdef bint bulleted = False
         cdef Py_ssize_t j = heading + 1, last
         cdef str heading_text = doc.content(heading)
         doc.delete(heading, index)
@@ -1234,9 +1253,15 @@ cdef class NativeEngine:
                 if per_copy < 0 and run > 0:
                     per_copy = run
                 run = 0
-            elif run == per_copy:
+            elif run == per_copy or (
+                bulleted and not cross_blanks
+                and not _is_bulleted(doc.kind, doc.data, doc.starts[j], doc.content_end(j))
+                and doc.prose_right_below(j)
+            ):
                 break
             else:
+                if not taken:
+                    bulleted = _is_bulleted(doc.kind, doc.data, doc.starts[j], doc.content_end(j))
                 run += 1
                 taken += 1
             doc.delete(j, index)

@@ -30,6 +30,7 @@ from cleannews.linetext import (
     colon_end,
     full_stop_end,
     is_blank,
+    is_bulleted,
     is_date_or_caption,
     is_headline,
     is_headline_like,
@@ -505,7 +506,9 @@ def _apply_block(doc: Document, compiled: CompiledRule, heading: int) -> None:
     crossed only when no prose follows (a tail block); inside the text a blank ends it.
     A heading repeated over its items ('Read also' / teaser / 'Read also' / teaser) sets
     how many items each copy has: after the last copy only that many are taken, so the
-    line after the last teaser (a sub-heading of the story) stays."""
+    line after the last teaser (a sub-heading of the story) stays. Inside the text, items
+    that open with a list bullet end at the first line without one: the story's sub-heading
+    under a bulleted teaser list ('- …' / '- …' / 'Julia Klöckner weist Vorwürfe zurück')."""
     rule = compiled.rule
     doc.deleted[heading] = compiled
     # No prose below: a tail block. In a text without any prose line (only sentences too
@@ -517,6 +520,7 @@ def _apply_block(doc: Document, compiled: CompiledRule, heading: int) -> None:
     heading_text = doc.content(heading)
     run, per_copy = 0, -1  # items since the last copy of the heading; items each copy has
     taken, j = 0, heading + 1
+    bulleted = False  # whether the first item taken opens with a list bullet
     while j < doc.count and taken < rule.max_items:
         line = doc.content(j)
         if is_blank(line):
@@ -539,9 +543,13 @@ def _apply_block(doc: Document, compiled: CompiledRule, heading: int) -> None:
             if per_copy < 0 and run > 0:  # a heading printed twice sets nothing
                 per_copy = run
             run = 0
-        elif run == per_copy:
+        elif run == per_copy or (
+            bulleted and not cross_blanks and not is_bulleted(line) and _prose_right_below(doc, j)
+        ):
             break
         else:
+            if not taken:
+                bulleted = is_bulleted(line)
             run += 1
             taken += 1
         doc.deleted[j] = compiled
@@ -551,13 +559,13 @@ def _apply_block(doc: Document, compiled: CompiledRule, heading: int) -> None:
 def _subheading(doc: Document, i: int, line: str) -> bool:
     """A line of at most SUBHEADING_MAX_WORDS words right above a live prose line: the
     story's sub-heading ('Omleiding' under a 'Lees ook:' teaser), not one more teaser."""
+    return word_count(line) <= SUBHEADING_MAX_WORDS and _prose_right_below(doc, i)
+
+
+def _prose_right_below(doc: Document, i: int) -> bool:
+    """Whether the line right under i is live and prose."""
     below = i + 1
-    return (
-        word_count(line) <= SUBHEADING_MAX_WORDS
-        and below < doc.count
-        and doc.alive(below)
-        and is_prose(doc.content(below))
-    )
+    return below < doc.count and doc.alive(below) and is_prose(doc.content(below))
 
 
 def _apply_span(doc: Document, compiled: CompiledRule, i: int, line: str) -> None:

@@ -144,6 +144,8 @@ _YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
 # A numbered list item ('5. Beware the hairdryer'): inside the body it continues the
 # article's list, never a teaser of a more-stories block.
 _LIST_NUMBER = re.compile(r"[ \t\u00a0]*[0-9]{1,2}[.)][ \t\u00a0]")
+# A list bullet and its blank at the start of a line: '- …', '• …', '▶ …'.
+_BULLET = re.compile(r"[ \t\u00a0]*[-–—•·▶►▸*][ \t\u00a0]")
 # Words before a sentence end inside a line that make it a sentence of the body, not the
 # first half of a two-part headline ('A City Made Its Buses Free. Now It Has to Pay').
 INNER_SENTENCE_MIN_WORDS = 8
@@ -245,3 +247,8 @@ def is_score(line: str) -> bool:
 def is_list_item(line: str) -> bool:
     """A line opening with a list number: '5. …', '12) …'."""
     return _LIST_NUMBER.match(line) is not None
+
+
+def is_bulleted(line: str) -> bool:
+    """A line opening with a list bullet and a blank: '- …', '• …', '▶ …'."""
+    return _BULLET.match(line) is not None
