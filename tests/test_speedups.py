@@ -135,6 +135,14 @@ STRUCTURE_LINES = st.text(alphabet=st.sampled_from("aåBÉ. \u00a0\t.Ωω")) | s
         "发表评论。",
         "标签",
         "コメント",
+        "Stille Wasser",
+        "Warum der neue Hafen nicht öffnet",
+        "Prep time: 15 minutes",
+        "Aanbevolen",
+        "De zee van Tromsø – Lisa van Dam (Querido)",
+        "Het laatste licht, Pieter Smit",
+        "Werbung",
+        "Auch personalisierte Werbung wird oft ohne Einwilligung ausgespielt.",
         "",
     ]
 )
@@ -143,8 +151,9 @@ STRUCTURE_LINES = st.text(alphabet=st.sampled_from("aåBÉ. \u00a0\t.Ωω")) | s
 @given(st.lists(STRUCTURE_LINES, min_size=1, max_size=10))
 def test_blocks_kickers_and_dates_same_removals(lines: list[str]) -> None:
     """Block items (a line with a sentence ending inside it is not a headline; inside the
-    body a numbered line ends the block) and kicker places (date stamps and captions are
-    not sure headlines), alike in both engines."""
+    body a numbered line ends the block; a list of works keeps its heading), kicker places
+    (date stamps and captions are not sure headlines; a recipe's line or a dek makes the
+    line above a title) and sub-headings a paragraph takes up, alike in both engines."""
     _both("\n".join(lines) + "\n")
 
 

@@ -31,6 +31,10 @@ from operator import itemgetter
 from cleannews import linetext as _linetext
 from cleannews import model as _model
 from cleannews.linetext import _is_edge
+from cleannews.linetext import echoes as _echoes
+from cleannews.linetext import is_dek as _is_dek
+from cleannews.linetext import is_fact_line as _is_fact_line
+from cleannews.linetext import work_credit as _work_credit
 from cleannews.linetext import normalize_line as _normalize_slow
 from cleannews.model import Removal
 
@@ -77,6 +81,7 @@ cdef int KICKER_MAX_ABOVE = _linetext.KICKER_MAX_ABOVE
 cdef int SUBHEADING_MAX_WORDS = _linetext.SUBHEADING_MAX_WORDS
 cdef int INNER_SENTENCE_MIN_WORDS = _linetext.INNER_SENTENCE_MIN_WORDS
 cdef int CHARS_PER_WORD = _linetext.CHARS_PER_WORD
+cdef int ECHO_MAX_WORDS = _linetext.ECHO_MAX_WORDS
 cdef double GUARD_SHARE = _model.GUARD_SHARE
 cdef int GUARD_MIN_WORDS = _model.GUARD_MIN_WORDS
 
@@ -742,11 +747,12 @@ cdef class _Doc:
             or _inner_sentence_end(self.kind, self.data, self.starts[i], self.content_end(i))
         )
 
-    cdef bint kicker_place(self, Py_ssize_t i, bint head) noexcept:
+    cdef int kicker_place(self, Py_ssize_t i, bint head) except -1:
         """engine._kicker_place: over a headline that is no match result and opens with no
         lower-case word; in the head (`head`), with at most KICKER_MAX_ABOVE live lines
-        above it; not under a lead-in ending in a colon; two words or more over only a date
-        stamp or a caption need a headline somewhere above them."""
+        above it; not under a lead-in ending in a colon; not a title over a recipe's line
+        or a dek (engine._title_over); two words or more over only a date stamp or a
+        caption need a headline somewhere above them."""
         cdef Py_ssize_t j = self.neighbour(i, 1), k
         if j < 0 or not self.is_headline(j) or _is_score(
             self.kind, self.data, self.starts[j], self.content_end(j)
@@ -760,6 +766,9 @@ cdef class _Doc:
         k = self.neighbour(i, -1)
         if k >= 0 and _colon_end(self.kind, self.data, self.starts[k], self.content_end(k)):
             return False
+        below = self.content(j)
+        if _is_fact_line(below) or (self.words_upto(i, 2) >= 2 and _is_dek(below)):
+            return False  # engine._title_over
         if self.words_upto(i, 2) < 2 or not self.date_or_caption(j):
             return True
         # The first live headline, searched on from where the last search ended: lines
@@ -1079,6 +1088,8 @@ cdef class NativeEngine:
             self._apply_zone_rules(doc, zoned)
         if self.beside_rules and doc.n_deleted:
             self._apply_beside_rules(doc, beside)
+        if doc.n_deleted:
+            self._keep_echoed_subheadings(doc)
         if not doc.n_deleted and not doc.spans:
             return _Cuts(), []
         warnings = self._guard(doc)
@@ -1210,6 +1221,8 @@ cdef class NativeEngine:
         cdef int taken = 0, run = 0, per_copy = -1  # as in engine._apply_block
         cdef Py_ssize_t j = heading + 1, last
         cdef str heading_text = doc.content(heading)
+        if self._works_below(doc, heading):
+            return 0
         doc.delete(heading, index)
         last = doc.last_prose()
         if last < 0:  # engine._apply_block: no prose line, the last full stop ends the body
@@ -1241,6 +1254,39 @@ cdef class NativeEngine:
                 taken += 1
             doc.delete(j, index)
             j += 1
+        return 0
+
+    cdef bint _works_below(self, _Doc doc, Py_ssize_t heading) except -1:
+        """engine._works_below: the first line under the heading plainly a work and its
+        maker, or the first two each with a maker."""
+        cdef Py_ssize_t j = doc.neighbour(heading, 1), k
+        cdef int first
+        if j < 0:
+            return False
+        first = _work_credit(doc.content(j))
+        if first != 1:
+            return first == 2
+        k = doc.neighbour(j, 1)
+        return k >= 0 and _work_credit(doc.content(k)) > 0
+
+    cdef int _keep_echoed_subheadings(self, _Doc doc) except -1:
+        """engine._keep_echoed_subheadings: a removed line or block heading of a few words
+        whose next non-blank line is a live prose line that takes up its word lives."""
+        cdef Py_ssize_t i, j
+        cdef int scope
+        for i in range(doc.count):
+            if doc.alive(i):
+                continue
+            scope = self.info[doc.owner[i]].scope
+            if (scope != S_LINE and scope != S_BLOCK) or (
+                doc.words_upto(i, ECHO_MAX_WORDS + 1) > ECHO_MAX_WORDS
+            ):
+                continue
+            j = doc.non_blank_neighbour(i, 1)
+            if j >= 0 and doc.alive(j) and doc.is_prose(j) and _echoes(
+                doc.content(i), doc.content(j)
+            ):
+                doc.undelete(i)
         return 0
 
     cdef object _verifier(self, int index):

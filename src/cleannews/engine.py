@@ -25,12 +25,16 @@ from typing import Any, Protocol
 from cleannews.compiler import CompiledRule, CompiledRules, NativeScanner, speedups
 from cleannews.linetext import (
     CHARS_PER_WORD,
+    ECHO_MAX_WORDS,
     KICKER_MAX_ABOVE,
     SUBHEADING_MAX_WORDS,
     colon_end,
+    echoes,
     full_stop_end,
     is_blank,
     is_date_or_caption,
+    is_dek,
+    is_fact_line,
     is_headline,
     is_headline_like,
     is_list_item,
@@ -39,6 +43,7 @@ from cleannews.linetext import (
     normalize_line,
     starts_lowercase_word,
     word_count,
+    work_credit,
 )
 from cleannews.model import GUARD_MIN_WORDS, GUARD_SHARE, Removal, Rule
 
@@ -225,6 +230,8 @@ def find_removals(
         _apply_zone_rules(doc, zoned, compiled.zone_scanned)
     if compiled.beside and doc.deleted:
         _apply_beside_rules(doc, compiled.beside, candidates)
+    if doc.deleted:
+        _keep_echoed_subheadings(doc)
     if not doc.deleted and not doc.spans:
         return [], []
     warnings = _guard(doc)
@@ -462,7 +469,19 @@ def _kicker_place(doc: Document, i: int, line: str, head: bool) -> bool:
     k = _neighbour(doc, i, -1)
     if k >= 0 and colon_end(doc.content(k)):
         return False  # introduced by a lead-in ('Site internet de la caisse :'), not a label
+    if _title_over(line, below):
+        return False
     return word_count(line) < 2 or not is_date_or_caption(below) or _first_headline(doc) < i
+
+
+def _title_over(line: str, below: str) -> bool:
+    """Whether a short line over a headline-shaped one is a title, not a kicker: over a
+    recipe's or fact box's line ('Banana bread' over 'Prep time: 15 minutes'), or, of two
+    words or more, over a dek that opens with a question word and asks no direct question
+    ('Тихий причал' over 'Как в приморском городе второй год не могут открыть новый
+    порт'): a headline over a kicker asks directly, or states. (Read last: only lines that
+    pass every other test get here.)"""
+    return is_fact_line(below) or (word_count(line) >= 2 and is_dek(below))
 
 
 def _first_headline(doc: Document) -> int:
@@ -507,6 +526,8 @@ def _apply_block(doc: Document, compiled: CompiledRule, heading: int) -> None:
     how many items each copy has: after the last copy only that many are taken, so the
     line after the last teaser (a sub-heading of the story) stays."""
     rule = compiled.rule
+    if _works_below(doc, heading):
+        return
     doc.deleted[heading] = compiled
     # No prose below: a tail block. In a text without any prose line (only sentences too
     # short to count as prose) the last full stop ends the body instead.
@@ -546,6 +567,44 @@ def _apply_block(doc: Document, compiled: CompiledRule, heading: int) -> None:
             taken += 1
         doc.deleted[j] = compiled
         j += 1
+
+
+def _works_below(doc: Document, heading: int) -> bool:
+    """Whether the lines under a block heading list works with their makers: the first
+    plainly ('De zee van Tromsø – Lisa van Dam (Querido)'), or the first two each with a
+    maker ('De zee van Tromsø, Lisa van Dam'). 'Aanbevolen' or 'Recommended' over a
+    review's picks heads the story's own list, not a teaser block."""
+    j = _neighbour(doc, heading, 1)
+    if j < 0:
+        return False
+    first = work_credit(doc.content(j))
+    if first != 1:
+        return first == 2
+    k = _neighbour(doc, j, 1)
+    return k >= 0 and work_credit(doc.content(k)) > 0
+
+
+def _keep_echoed_subheadings(doc: Document) -> None:
+    """Bring back a line or block heading of a few words (see linetext.echoes) whose next
+    non-blank line is a live prose line that takes up its word: the story's sub-heading
+    over that paragraph ('Werbung' over 'Auch personalisierte Werbung wird oft ohne
+    Einwilligung ausgespielt.', 'Nieuwsbrief' over 'De nieuwsbrief is …'), not the label of
+    an ad slot or a newsletter box. A label over a removed line (a sign-up pitch under
+    'Newsletter') stays removed. Read once, when the rules have run."""
+    for i in [i for i, owner in doc.deleted.items() if owner.rule.scope in ("line", "block")]:
+        line = doc.content(i)
+        if word_count(line) > ECHO_MAX_WORDS:
+            continue
+        j = i + 1
+        while j < doc.count and doc.alive(j) and is_blank(doc.content(j)):
+            j += 1
+        if (
+            j < doc.count
+            and doc.alive(j)
+            and is_prose(doc.content(j))
+            and echoes(line, doc.content(j))
+        ):
+            del doc.deleted[i]
 
 
 def _subheading(doc: Document, i: int, line: str) -> bool:
