@@ -55,6 +55,24 @@ def test_trigger_lead_lets_a_line_start_trigger_follow_a_few_characters(tmp_path
     assert cleaner.clean(story + "\u00bb\u00bb \u00bb TEST MARKER\n") != story  # 4 characters
 
 
+def test_needs_text_leaves_a_bare_prefix_label(tmp_path: Path) -> None:
+    rule = GOOD_RULE.replace('phrases.en = ["TEST MARKER"]', 'phrases.en = ["Marker:"]').format(
+        extra='match = "prefix"\nneeds_text = true'
+    ).replace("TEST MARKER", "Marker: dpa")
+    cleaner = Cleaner(packs=[write_pack(tmp_path, rule)], builtin=False)
+    story = "The council met on Monday evening to vote.\n"
+    assert cleaner.clean(story + "Marker: dpa\n") == story
+    assert cleaner.clean(story + "Marker:\nOne\nTwo\n") == story + "Marker:\nOne\nTwo\n"
+
+
+def test_max_below_keeps_a_tail_marker_over_a_list(tmp_path: Path) -> None:
+    rule = GOOD_RULE.replace('scope = "line"', 'scope = "tail"').format(extra="max_below = 1")
+    cleaner = Cleaner(packs=[write_pack(tmp_path, rule)], builtin=False)
+    story = "The council met on Monday evening to vote.\n"
+    assert cleaner.clean(story + "TEST MARKER\nOne\n") == story
+    assert cleaner.clean(story + "TEST MARKER\nOne\nTwo\n") == story + "TEST MARKER\nOne\nTwo\n"
+
+
 @pytest.mark.parametrize(
     ("extra", "field", "message"),
     [
@@ -70,6 +88,9 @@ def test_trigger_lead_lets_a_line_start_trigger_follow_a_few_characters(tmp_path
         ('triggers = ["test"]\ntrigger_lead = 2', "trigger_lead", "needs a '^' trigger"),
         ("subheading_ends_block = true", "subheading_ends_block", "only a block rule"),
         ("subheading_ends_block = 1", "subheading_ends_block", "must be true or false"),
+        ("needs_text = true", "needs_text", "only prefix phrases"),
+        ("max_below = 1", "max_below", "only a tail rule"),
+        ("max_below = 0", "max_below", "integer >= 1"),
     ],
 )
 def test_bad_rule_names_file_rule_and_field(

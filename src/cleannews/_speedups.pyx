@@ -97,6 +97,7 @@ cdef struct RInfo:
     Py_ssize_t max_chars
     int min_repeats
     int max_items
+    int max_below
     int item_max_words
     bint allow_prose
     bint after_prose
@@ -832,6 +833,17 @@ cdef class _Doc:
             k -= 1
         return n
 
+    cdef int lines_below(self, Py_ssize_t i, int most) noexcept:
+        """engine._lines_below: live non-blank lines below line i, counted downwards up to
+        `most`."""
+        cdef int n = 0
+        cdef Py_ssize_t k = i + 1
+        while k < self.count and n < most:
+            if self.alive(k) and not self.blank(k):
+                n += 1
+            k += 1
+        return n
+
     cdef bint _has_prose(self) noexcept:
         """engine.Document._has_prose: a live line is prose (read without the run's search
         hints, which the guard may have outdated)."""
@@ -1002,6 +1014,7 @@ cdef class NativeEngine:
             r.max_chars = rule.max_words * CHARS_PER_WORD
             r.min_repeats = rule.min_repeats
             r.max_items = rule.max_items
+            r.max_below = rule.max_below
             r.item_max_words = rule.item_max_words
             r.allow_prose = rule.allow_prose
             r.after_prose = rule.after_prose
@@ -1206,8 +1219,10 @@ cdef class NativeEngine:
                 self._apply_block(doc, index, i)
             elif r.scope == S_TAIL:
                 # engine._sentence_below: a closing sentence, list item or result below
-                # keeps the tail.
-                if doc.last_full_stop() <= i and not doc.item_below(i):
+                # keeps the tail; so do more than max_below lines (engine._lines_below).
+                if doc.last_full_stop() <= i and not doc.item_below(i) and not (
+                    r.max_below and doc.lines_below(i, r.max_below + 1) > r.max_below
+                ):
                     for j in range(i, doc.count):
                         doc.delete(j, index)
             else:

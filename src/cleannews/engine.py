@@ -415,7 +415,9 @@ def _apply(doc: Document, compiled: CompiledRule, lines: list[int] | range) -> N
         elif rule.scope == "block":
             _apply_block(doc, compiled, i)
         elif rule.scope == "tail":
-            if _sentence_below(doc, i):
+            if _sentence_below(doc, i) or (
+                rule.max_below and _lines_below(doc, i, rule.max_below + 1) > rule.max_below
+            ):
                 continue
             for j in range(i, doc.count):
                 doc.deleted.setdefault(j, compiled)
@@ -498,6 +500,19 @@ def _lines_above(doc: Document, i: int, most: int) -> int:
     """How many live non-blank lines stand above line i, counted upwards up to `most`."""
     n = 0
     for k in range(i - 1, -1, -1):
+        if doc.alive(k) and not is_blank(doc.lines[k]):
+            n += 1
+            if n >= most:
+                break
+    return n
+
+
+def _lines_below(doc: Document, i: int, most: int) -> int:
+    """How many live non-blank lines stand below line i, counted downwards up to `most`: a
+    tail marker with more than its rule's `max_below` under it heads a list ('Sumber:'
+    over a fact-check's references), not the end of the page."""
+    n = 0
+    for k in range(i + 1, doc.count):
         if doc.alive(k) and not is_blank(doc.lines[k]):
             n += 1
             if n >= most:

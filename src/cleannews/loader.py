@@ -48,11 +48,13 @@ _RULE_KEYS = {
     "max_words",
     "min_repeats",
     "max_items",
+    "max_below",
     "item_max_words",
     "allow_prose",
     "after_prose",
     "before_headline",
     "subheading_ends_block",
+    "needs_text",
     "beside",
     "beside_both",
     "fail",
@@ -64,7 +66,13 @@ _CHOICES = {
     "level": LEVELS,
     "match": ("line", "prefix", "inline"),
 }
-_INT_FIELDS = {"max_words": 1, "min_repeats": 1, "max_items": 1, "item_max_words": 1}
+_INT_FIELDS = {
+    "max_words": 1,
+    "min_repeats": 1,
+    "max_items": 1,
+    "max_below": 1,
+    "item_max_words": 1,
+}
 # Characters a `^` trigger may find before its literal: each is one more probe per line in
 # the pre-filter, so only a few.
 MAX_TRIGGER_LEAD = 8
@@ -221,6 +229,7 @@ def _parse_rule(data: Any, path: str, category: str | None, trusted: bool) -> Ru
         "before_headline",
         "beside_both",
         "subheading_ends_block",
+        "needs_text",
     ):
         if key in data:
             if not isinstance(data[key], bool):
@@ -294,6 +303,12 @@ def _check_shape(fields: dict[str, Any], path: str, code: str) -> None:
         raise PackError(path, "a tail rule cannot live in the head zone", code, "zone")
     if fields.get("subheading_ends_block") and scope != "block":
         raise PackError(path, "only a block rule has items to end", code, "subheading_ends_block")
+    if fields.get("max_below") and scope != "tail":
+        raise PackError(path, "only a tail rule has lines below to count", code, "max_below")
+    if fields.get("needs_text") and (match != "prefix" or not fields["phrases"]):
+        raise PackError(
+            path, "only prefix phrases can need text after them", code, "needs_text"
+        )
 
 
 def _phrases(value: Any, path: str, code: str) -> dict[str, tuple[str, ...]]:
