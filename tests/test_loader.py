@@ -65,6 +65,15 @@ def test_needs_text_leaves_a_bare_prefix_label(tmp_path: Path) -> None:
     assert cleaner.clean(story + "Marker:\nOne\nTwo\n") == story + "Marker:\nOne\nTwo\n"
 
 
+def test_unless_guards_a_prefix_phrase(tmp_path: Path) -> None:
+    rule = GOOD_RULE.format(extra='match = "prefix"\nunless = "[^,]*, the (?:fake )?page said"')
+    cleaner = Cleaner(packs=[write_pack(tmp_path, rule)], builtin=False)
+    story = "The council met on Monday evening to vote.\n"
+    assert cleaner.clean(story + "TEST MARKER here\n") == story
+    quoted = story + "TEST MARKER here, the fake page said.\n"
+    assert cleaner.clean(quoted) == quoted
+
+
 def test_max_below_keeps_a_tail_marker_over_a_list(tmp_path: Path) -> None:
     rule = GOOD_RULE.replace('scope = "line"', 'scope = "tail"').format(extra="max_below = 1")
     cleaner = Cleaner(packs=[write_pack(tmp_path, rule)], builtin=False)
@@ -91,6 +100,8 @@ def test_max_below_keeps_a_tail_marker_over_a_list(tmp_path: Path) -> None:
         ("needs_text = true", "needs_text", "only prefix phrases"),
         ("max_below = 1", "max_below", "only a tail rule"),
         ("max_below = 0", "max_below", "integer >= 1"),
+        ('unless = "x"', "unless", "a guard needs"),
+        ('match = "prefix"\nunless = "([bad"', "unless", "bad regex"),
     ],
 )
 def test_bad_rule_names_file_rule_and_field(

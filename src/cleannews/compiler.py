@@ -125,6 +125,15 @@ def _bounded(phrase: str, after_non_word: bool = False, needs_text: bool = False
 
 
 def _verifier(rule: Rule) -> Pattern | None:
+    verifier = _matcher(rule)
+    if verifier is None or rule.unless is None:
+        return verifier
+    # The rule's own matcher as a look-ahead behind the guard, both from the line start:
+    # only whether the line matches counts (`unless` is refused on span rules).
+    return fast_pattern(rf"^(?!{_scoped(rule.unless)})(?=[\s\S]*?(?:{verifier.pattern}))")
+
+
+def _matcher(rule: Rule) -> Pattern | None:
     phrases = [p for items in rule.phrases.values() for p in items if normalize_line(p)]
     pattern = [_scoped(rule.pattern)] if rule.pattern is not None else []
     if phrases and rule.match == "prefix":

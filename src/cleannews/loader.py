@@ -41,6 +41,7 @@ _RULE_KEYS = {
     "match",
     "phrases",
     "pattern",
+    "unless",
     "triggers",
     "trigger_pattern",
     "trigger_lead",
@@ -239,7 +240,7 @@ def _parse_rule(data: Any, path: str, category: str | None, trusted: bool) -> Ru
     fields["triggers"] = _str_list(data, "triggers", path, code)
     fields["langs"] = _str_list(data, "langs", path, code)
     fields["beside"] = _str_list(data, "beside", path, code)
-    for key in ("pattern", "trigger_pattern"):
+    for key in ("pattern", "trigger_pattern", "unless"):
         fields[key] = _opt_str(data, key, path, code)
     fields["trigger_lead"] = _trigger_lead(data, fields["triggers"], path, code)
     _check_patterns(fields, path, code, compile_them=not trusted)
@@ -250,7 +251,7 @@ def _parse_rule(data: Any, path: str, category: str | None, trusted: bool) -> Ru
 
 
 def _check_patterns(fields: dict[str, Any], path: str, code: str, compile_them: bool) -> None:
-    for key in ("pattern", "trigger_pattern") if compile_them else ():
+    for key in ("pattern", "trigger_pattern", "unless") if compile_them else ():
         if fields[key] is not None:
             try:
                 regex.compile(fields[key], regex.V0)
@@ -303,6 +304,15 @@ def _check_shape(fields: dict[str, Any], path: str, code: str) -> None:
         raise PackError(path, "a tail rule cannot live in the head zone", code, "zone")
     if fields.get("subheading_ends_block") and scope != "block":
         raise PackError(path, "only a block rule has items to end", code, "subheading_ends_block")
+    if fields["unless"] is not None and (
+        scope == "span" or (match == "line" and fields["phrases"])
+    ):
+        raise PackError(
+            path,
+            "a guard needs a rule that matches by pattern or prefix phrases, not a span rule",
+            code,
+            "unless",
+        )
     if fields.get("max_below") and scope != "tail":
         raise PackError(path, "only a tail rule has lines below to count", code, "max_below")
     if fields.get("needs_text") and (match != "prefix" or not fields["phrases"]):

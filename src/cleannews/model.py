@@ -56,6 +56,7 @@ class Rule:
     match: Match = "line"
     phrases: dict[str, tuple[str, ...]] = field(default_factory=dict)
     pattern: str | None = None
+    unless: str | None = None
     triggers: tuple[str, ...] = ()
     trigger_pattern: str | None = None
     trigger_lead: int = 0
