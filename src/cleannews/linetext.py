@@ -334,7 +334,7 @@ def is_dek(line: str) -> bool:
 # Leila S. Chudori'): a review's or a jury's picks, the story's own list, never the
 # headlines of a teaser block.
 _MAKER = re.compile(
-    r",[ \t\u00a0]+d['’](?=\w)"
+    r"(?:,[ \t\u00a0]+|[ \t\u00a0])d['’](?=\w)"
     r"|(?:[ \t\u00a0](?:by|von|door|van|de|di|da|par|karya|oleh|av|af|przez|od|от|de la)"
     r"|[ \t\u00a0][–—-]|,(?:[ \t\u00a0](?:by|von|door|de|di|da|par))?)[ \t\u00a0]+"
 )
