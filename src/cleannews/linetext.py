@@ -362,7 +362,9 @@ def work_credit(line: str) -> int:
     dash or a comma, a name of two or more capitalised words (name particles between), and
     a publisher or label in brackets that is no format mark ('(Querido)', '(Faber, £16.99)');
     or a title, 'karya' and a name (Indonesian: 'the work of'); 1 for the same without the
-    bracket ('De zee van Tromsø, Lisa van Dam'); 0 otherwise."""
+    bracket ('De zee van Tromsø, Lisa van Dam'), for a maker's name in brackets at the end
+    ('Siksa Kubur (Joko Anwar)'), or for a maker's name before a spaced dash ('Billie
+    Eilish – Hit Me Hard and Soft'); 0 otherwise."""
     paren = _WORK_PAREN.search(line)
     body = line[: paren.start()] if paren else line
     if paren is not None:
@@ -373,13 +375,33 @@ def work_credit(line: str) -> int:
     for m in _MAKER.finditer(body):
         if m.start() == 0:
             continue
-        name = body[m.end() :].split()
-        capitals = [w for w in name if w.lower() not in _NAME_PARTICLES]
-        if not 2 <= len(capitals) <= 4 or len(name) > 6:
-            continue
-        if not all(_INITIAL.fullmatch(w) or _capitalised(w) for w in capitals):
-            continue
-        if paren is not None or "karya" in m.group(0):
-            return 2
-        best = 1
+        if _is_name(body[m.end() :].split()):
+            if paren is not None or "karya" in m.group(0):
+                return 2
+            best = 1
+    if best == 0 and paren is not None and _is_name(paren.group(1).split()):
+        best = 1  # the director's or author's name in brackets
+    if best == 0:
+        dash = _NAME_DASH.match(body)
+        if dash is not None and _is_name(dash.group(1).split(), all_caps=True):
+            best = 1
     return best
+
+
+_NAME_WORD = re.compile(r"[^\W\d_][^\W\d_.'’-]*(?:[.'’-][^\W\d_]*)*\.?")
+# A maker's name, then a spaced dash and the work: 'Charli XCX – Brat'.
+_NAME_DASH = re.compile(r"[ \t\u00a0]*([^\W\d_][^–—]{0,40}?)[ \t\u00a0]+[–—-][ \t\u00a0]+\S")
+
+
+def _is_name(words: list[str], all_caps: bool = False) -> bool:
+    """Two to four capitalised words (or initials), name particles between, six words at
+    most: 'Lisa van Dam', 'Leila S. Chudori'. With `all_caps`, a word in capitals may stand
+    beside a capitalised one ('Charli XCX'), never alone ('AFP')."""
+    capitals = [w for w in words if w.lower() not in _NAME_PARTICLES]
+    if not 2 <= len(capitals) <= 4 or len(words) > 6:
+        return False
+    if not all(_NAME_WORD.fullmatch(w) for w in words):
+        return False  # 'Brexit:' or '2024' is no word of a name
+    if all_caps and any(_capitalised(w) for w in capitals):
+        return all(_INITIAL.fullmatch(w) or w[:1].isupper() for w in capitals)
+    return all(_INITIAL.fullmatch(w) or _capitalised(w) for w in capitals)
