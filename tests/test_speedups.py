@@ -441,3 +441,17 @@ def test_engine_refuses_keys_of_another_rule_set() -> None:
 def test_literals_drop_zero_width_characters_as_the_scan_form_does() -> None:
     label = "برچسب\u200cها:"
     assert literal_form(label) in scan_form("متن\n" + label + " اقتصاد")
+
+
+def test_a_kicker_refused_for_the_lines_above_counts_only_when_its_rule_matches() -> None:
+    """The compiled engine asks where a kicker stands before the rule's matcher: a line
+    deep in the head that no kicker rule matches sets no rerun (as in engine._kicker_place,
+    asked only about a matching line)."""
+    _both(
+        "\treturn $app['twig']->render('badge.twig', ['user' => $username]);\nKontor\n"
+        "- Z usługi ma skorzystać nawet 100 tys. osób, a koszt w pierwszym roku szacowany"
+        " jest na 3 mld zł\n- headset Vorlesen\n"
+        "- dthayer has some fixes and polish for the skeleton UI\n"
+        "Als je dit artikel leuk vond, schreef de minister in een reactie aan de krant, dan"
+        " zul je het rapport ook waarderen."
+    )

@@ -128,9 +128,10 @@ def _verifier(rule: Rule) -> Pattern | None:
     verifier = _matcher(rule)
     if verifier is None or rule.unless is None:
         return verifier
-    # The rule's own matcher as a look-ahead behind the guard, both from the line start:
-    # only whether the line matches counts (`unless` is refused on span rules).
-    return fast_pattern(rf"^(?!{_scoped(rule.unless)})(?=[\s\S]*?(?:{verifier.pattern}))")
+    # The rule's own matcher as a look-ahead, then the guard, both from the line start (the
+    # guard is tried only on a line that matches): only whether the line matches counts
+    # (`unless` is refused on span rules).
+    return fast_pattern(rf"^(?=[\s\S]*?(?:{verifier.pattern}))(?!{_scoped(rule.unless)})")
 
 
 def _matcher(rule: Rule) -> Pattern | None:

@@ -258,6 +258,10 @@ ECHO_MAX_WORDS = 3
 # Werbung …'); an ad label over a paragraph that mentions ads further on ('La empresa
 # también anunció una campaña de publicidad …') stays a label.
 ECHO_LEAD_WORDS = 4
+# The first blank-separated words of a line, as many as a label may reach into from the
+# last word it may start at, and one for a leading mark that normalize_line strips: only
+# they are normalised (a paragraph's whole text never is).
+_LEAD_WORDS = re.compile(rf"\s*(?:\S+\s+){{0,{ECHO_LEAD_WORDS + ECHO_MAX_WORDS}}}\S+")
 _LABEL_WORDS = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 
 
@@ -281,7 +285,8 @@ def echoes(label: str, line: str) -> bool:
         key = key if n <= 5 else key[: n - 1] if n == 6 else key[: n - 2]
         if len(key) < 4:
             return False
-    text = normalize_line(line)
+    head = _LEAD_WORDS.match(line)
+    text = normalize_line(head.group(0) if head else line)
     found = text.find(key)
     while found >= 0 and text.count(" ", 0, found) < ECHO_LEAD_WORDS:
         if found == 0 or not text[found - 1].isalnum():
