@@ -554,3 +554,52 @@ def test_labels_under_a_long_blank_run_stay_linear() -> None:
     assert apply_trace(text, result.trace) == result.text
     labels = "Politik Inland\nFoto: Reuters\n\n" * 30_000 + P1
     assert cleannews.clean(labels) == cleannews.clean_and_explain(labels).text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a short title over a recipe's line or over a dek is the headline, not a kicker
+        "Banana bread\nPrep time: 15 minutes\nBake: 1 hour\n\nMash the bananas with a fork.\n",
+        "Stille Wasser\nWarum der neue Hafen auch im zweiten Jahr nicht öffnet\n\n"
+        "Die Stadt hat die Eröffnung am Montag erneut verschoben.\n",
+        # a heading over a list of works and their makers heads the story's own list
+        "Onze recensent las alle nieuwe zeeromans.\n\nAanbevolen\n"
+        "De zee van Tromsø – Lisa van Dam (Querido)\n"
+        "Het laatste licht – Pieter Smit (Prometheus)\n",
+        "De jury las meer dan tweehonderd debuten.\n\nAanbevolen\n"
+        "De zee van Tromsø, Lisa van Dam\nHet laatste licht, Pieter Smit\n",
+        # a label over a paragraph that opens with its word is the paragraph's sub-heading
+        "Die Behörde prüfte 40 Seiten.\n\nWerbung\n"
+        "Auch personalisierte Werbung wird oft ohne Einwilligung ausgespielt.\n",
+        "Die Behörde prüfte 40 Seiten.\n\nNewsletter\n\n"
+        "Bei den Newslettern fanden die Prüfer dagegen kaum Verstöße.\n",
+    ],
+)
+def test_titles_lists_and_subheadings_stay(text: str) -> None:
+    assert cleannews.clean(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a kicker over a headline that asks directly, or states, still goes
+        ("Politik\nWarum die Koalition zerbrach\n\nDer Streit begann im Mai.\n",
+         "Warum die Koalition zerbrach\n\nDer Streit begann im Mai.\n"),
+        # a teaser under 'Aanbevolen' names no maker
+        ("De raad stemde in met de begroting.\n\nAanbevolen\n"
+         "Kabinet wil extra geld voor defensie\nBrand in loods in Tilburg\n",
+         "De raad stemde in met de begroting.\n"),
+        # an ad label over a paragraph that mentions ads further on is a label
+        ("Der Umsatz stieg.\n\nAnzeige\n\n"
+         "Der Konzern will im Herbst eine neue Anzeige in allen Zeitungen schalten.\n",
+         "Der Umsatz stieg.\n\n"
+         "Der Konzern will im Herbst eine neue Anzeige in allen Zeitungen schalten.\n"),
+        # a newsletter label over its sign-up pitch goes with it
+        ("Der Umsatz stieg um zehn Prozent.\n\nNewsletter\n"
+         "Melden Sie sich jetzt für unseren kostenlosen Newsletter an!\n\nDie Aktie legte zu.\n",
+         "Der Umsatz stieg um zehn Prozent.\n\nDie Aktie legte zu.\n"),
+    ],
+)
+def test_labels_beside_titles_lists_and_subheadings_still_go(text: str, expected: str) -> None:
+    assert cleannews.clean(text) == expected

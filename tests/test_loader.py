@@ -55,6 +55,33 @@ def test_trigger_lead_lets_a_line_start_trigger_follow_a_few_characters(tmp_path
     assert cleaner.clean(story + "\u00bb\u00bb \u00bb TEST MARKER\n") != story  # 4 characters
 
 
+def test_needs_text_leaves_a_bare_prefix_label(tmp_path: Path) -> None:
+    rule = GOOD_RULE.replace('phrases.en = ["TEST MARKER"]', 'phrases.en = ["Marker:"]').format(
+        extra='match = "prefix"\nneeds_text = true'
+    ).replace("TEST MARKER", "Marker: dpa")
+    cleaner = Cleaner(packs=[write_pack(tmp_path, rule)], builtin=False)
+    story = "The council met on Monday evening to vote.\n"
+    assert cleaner.clean(story + "Marker: dpa\n") == story
+    assert cleaner.clean(story + "Marker:\nOne\nTwo\n") == story + "Marker:\nOne\nTwo\n"
+
+
+def test_unless_guards_a_prefix_phrase(tmp_path: Path) -> None:
+    rule = GOOD_RULE.format(extra='match = "prefix"\nunless = "[^,]*, the (?:fake )?page said"')
+    cleaner = Cleaner(packs=[write_pack(tmp_path, rule)], builtin=False)
+    story = "The council met on Monday evening to vote.\n"
+    assert cleaner.clean(story + "TEST MARKER here\n") == story
+    quoted = story + "TEST MARKER here, the fake page said.\n"
+    assert cleaner.clean(quoted) == quoted
+
+
+def test_max_below_keeps_a_tail_marker_over_a_list(tmp_path: Path) -> None:
+    rule = GOOD_RULE.replace('scope = "line"', 'scope = "tail"').format(extra="max_below = 1")
+    cleaner = Cleaner(packs=[write_pack(tmp_path, rule)], builtin=False)
+    story = "The council met on Monday evening to vote.\n"
+    assert cleaner.clean(story + "TEST MARKER\nOne\n") == story
+    assert cleaner.clean(story + "TEST MARKER\nOne\nTwo\n") == story + "TEST MARKER\nOne\nTwo\n"
+
+
 @pytest.mark.parametrize(
     ("extra", "field", "message"),
     [
@@ -70,6 +97,11 @@ def test_trigger_lead_lets_a_line_start_trigger_follow_a_few_characters(tmp_path
         ('triggers = ["test"]\ntrigger_lead = 2', "trigger_lead", "needs a '^' trigger"),
         ("subheading_ends_block = true", "subheading_ends_block", "only a block rule"),
         ("subheading_ends_block = 1", "subheading_ends_block", "must be true or false"),
+        ("needs_text = true", "needs_text", "only prefix phrases"),
+        ("max_below = 1", "max_below", "only a tail rule"),
+        ("max_below = 0", "max_below", "integer >= 1"),
+        ('unless = "x"', "unless", "a guard needs"),
+        ('match = "prefix"\nunless = "([bad"', "unless", "bad regex"),
     ],
 )
 def test_bad_rule_names_file_rule_and_field(

@@ -135,6 +135,14 @@ STRUCTURE_LINES = st.text(alphabet=st.sampled_from("aåBÉ. \u00a0\t.Ωω")) | s
         "发表评论。",
         "标签",
         "コメント",
+        "Stille Wasser",
+        "Warum der neue Hafen nicht öffnet",
+        "Prep time: 15 minutes",
+        "Aanbevolen",
+        "De zee van Tromsø – Lisa van Dam (Querido)",
+        "Het laatste licht, Pieter Smit",
+        "Werbung",
+        "Auch personalisierte Werbung wird oft ohne Einwilligung ausgespielt.",
         "",
     ]
 )
@@ -143,8 +151,9 @@ STRUCTURE_LINES = st.text(alphabet=st.sampled_from("aåBÉ. \u00a0\t.Ωω")) | s
 @given(st.lists(STRUCTURE_LINES, min_size=1, max_size=10))
 def test_blocks_kickers_and_dates_same_removals(lines: list[str]) -> None:
     """Block items (a line with a sentence ending inside it is not a headline; inside the
-    body a numbered line ends the block) and kicker places (date stamps and captions are
-    not sure headlines), alike in both engines."""
+    body a numbered line ends the block; a list of works keeps its heading), kicker places
+    (date stamps and captions are not sure headlines; a recipe's line or a dek makes the
+    line above a title) and sub-headings a paragraph takes up, alike in both engines."""
     _both("\n".join(lines) + "\n")
 
 
@@ -432,3 +441,17 @@ def test_engine_refuses_keys_of_another_rule_set() -> None:
 def test_literals_drop_zero_width_characters_as_the_scan_form_does() -> None:
     label = "برچسب\u200cها:"
     assert literal_form(label) in scan_form("متن\n" + label + " اقتصاد")
+
+
+def test_a_kicker_refused_for_the_lines_above_counts_only_when_its_rule_matches() -> None:
+    """The compiled engine asks where a kicker stands before the rule's matcher: a line
+    deep in the head that no kicker rule matches sets no rerun (as in engine._kicker_place,
+    asked only about a matching line)."""
+    _both(
+        "\treturn $app['twig']->render('badge.twig', ['user' => $username]);\nKontor\n"
+        "- Z usługi ma skorzystać nawet 100 tys. osób, a koszt w pierwszym roku szacowany"
+        " jest na 3 mld zł\n- headset Vorlesen\n"
+        "- dthayer has some fixes and polish for the skeleton UI\n"
+        "Als je dit artikel leuk vond, schreef de minister in een reactie aan de krant, dan"
+        " zul je het rapport ook waarderen."
+    )

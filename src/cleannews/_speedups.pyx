@@ -31,6 +31,10 @@ from operator import itemgetter
 from cleannews import linetext as _linetext
 from cleannews import model as _model
 from cleannews.linetext import _is_edge
+from cleannews.linetext import echoes as _echoes
+from cleannews.linetext import is_dek as _is_dek
+from cleannews.linetext import is_fact_line as _is_fact_line
+from cleannews.linetext import work_credit as _work_credit
 from cleannews.linetext import normalize_line as _normalize_slow
 from cleannews.model import Removal
 
@@ -77,6 +81,10 @@ cdef int KICKER_MAX_ABOVE = _linetext.KICKER_MAX_ABOVE
 cdef int SUBHEADING_MAX_WORDS = _linetext.SUBHEADING_MAX_WORDS
 cdef int INNER_SENTENCE_MIN_WORDS = _linetext.INNER_SENTENCE_MIN_WORDS
 cdef int CHARS_PER_WORD = _linetext.CHARS_PER_WORD
+# kicker_place's answer for a label refused for the lines above it (see rerun_pending).
+cdef int KICKER_REFUSED_ABOVE = 2
+cdef int ECHO_MAX_WORDS = _linetext.ECHO_MAX_WORDS
+cdef int ECHO_LEAD_WORDS = _linetext.ECHO_LEAD_WORDS
 cdef double GUARD_SHARE = _model.GUARD_SHARE
 cdef int GUARD_MIN_WORDS = _model.GUARD_MIN_WORDS
 
@@ -92,6 +100,7 @@ cdef struct RInfo:
     Py_ssize_t max_chars
     int min_repeats
     int max_items
+    int max_below
     int item_max_words
     bint allow_prose
     bint after_prose
@@ -439,6 +448,175 @@ cdef bint _lower_word_start(int kind, const void* data, Py_ssize_t start, Py_ssi
     return True
 
 
+cdef inline int _echo_char(Py_UCS4 c) noexcept:
+    """How linetext.echoes' normalize_line treats a character, as far as _echo_possible
+    can tell in C: 1 a letter or digit (str.isalnum), 0 a mark it strips at a line's start
+    (ASCII punctuation and symbols, the usual quotes, dashes and bullets), 2 a space, -1
+    one whose normalised form this test cannot foresee (zero-width characters, the soft
+    hyphen, 'İ', 'ı', the combining dot, 'Σ' with its final form, any other symbol)."""
+    if c < 128:
+        if (48 <= c <= 57) or (65 <= c <= 90) or (97 <= c <= 122):
+            return 1
+        return 2 if Py_UNICODE_ISSPACE(c) else 0
+    if c == 0x130 or c == 0x131 or c == 0x307 or c == 0x3A3 or c == 0xAD:
+        return -1
+    if Py_UNICODE_ISALPHA(c) or Py_UNICODE_ISNUMERIC(c):
+        return 1
+    if Py_UNICODE_ISSPACE(c):
+        return 2
+    if (
+        c == 0xAB or c == 0xBB or c == 0xB7 or c == 0xA0
+        or 0x2010 <= c <= 0x2015 or 0x2018 <= c <= 0x201F or c == 0x2022 or c == 0x2026
+    ):
+        return 0
+    return -1  # zero-width characters and everything else: left to echoes
+
+
+cdef bint _echo_possible(
+    int kind, const void* data, Py_ssize_t label, Py_ssize_t label_end,
+    Py_ssize_t line, Py_ssize_t line_end,
+) noexcept:
+    """Whether linetext.echoes may hold for the label and the line: False only when every
+    character read is one whose normalised form _echo_char foresees, and no word among the
+    line's first ECHO_LEAD_WORDS (after its leading marks) opens with the label's first
+    letters (up to three, lower-cased), where echoes would have to find the label. Anything
+    else is left to echoes."""
+    cdef Py_UCS4 c
+    cdef Py_UCS4 key[3]
+    cdef int n = 0, words = 0, k, kind_of
+    cdef bint in_word = False, after_alnum = False
+    cdef Py_ssize_t at
+    while label < label_end:  # the leading marks, then the first letters
+        c = PyUnicode_READ(kind, data, label)
+        kind_of = _echo_char(c)
+        if kind_of < 0:
+            return True
+        if kind_of == 1:
+            key[n] = _lower(c)
+            n += 1
+            if n == 3:
+                break
+        elif n:
+            break
+        label += 1
+    if n == 0:
+        return True
+    while line < line_end:  # the leading marks normalize_line strips
+        kind_of = _echo_char(PyUnicode_READ(kind, data, line))
+        if kind_of < 0:
+            return True
+        if kind_of == 1:
+            break
+        line += 1
+    while line < line_end:
+        c = PyUnicode_READ(kind, data, line)
+        kind_of = _echo_char(c)
+        if kind_of < 0:
+            return True
+        if kind_of == 2:
+            if in_word:
+                words += 1
+                if words >= ECHO_LEAD_WORDS:
+                    return False
+            in_word = after_alnum = False
+        else:
+            if kind_of == 1 and not after_alnum:  # a word start, as echoes reads it
+                k, at = 0, line
+                while k < n and at < line_end:
+                    c = PyUnicode_READ(kind, data, at)
+                    if _echo_char(c) < 0:
+                        return True
+                    if _lower(c) != key[k]:
+                        break
+                    k += 1
+                    at += 1
+                if k == n or at == line_end:
+                    return True
+            in_word = True
+            after_alnum = kind_of == 1
+        line += 1
+    return False
+
+
+cdef bint _has_colon(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """Whether the line holds a colon (ASCII or full-width)."""
+    cdef Py_UCS4 c
+    cdef Py_ssize_t k
+    for k in range(start, end):
+        c = PyUnicode_READ(kind, data, k)
+        if c == 0x3A or c == 0xFF1A:
+            return True
+    return False
+
+
+cdef bint _credit_possible(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """Whether linetext.work_credit may find a maker in the line. It needs a bracket, a
+    comma, a dash between blanks, "d'" or one of its maker words ('by', 'von', 'karya' …)
+    between blanks, and two words that open with a capital or are an initial ('S.'): most
+    teaser headlines have neither and are never read by it."""
+    cdef Py_UCS4 c, prev = 32
+    cdef int capitals = 0
+    cdef bint marker = False
+    cdef Py_ssize_t k, word = -1
+    for k in range(start, end + 1):
+        c = PyUnicode_READ(kind, data, k) if k < end else 32
+        if Py_UNICODE_ISSPACE(c):
+            if word >= 0 and not marker:
+                marker = _maker_word(kind, data, word, k)
+            word = -1
+        else:
+            if word < 0:
+                word = k
+            if c == 0x28 or c == 0x2C:  # '(' ','
+                marker = True
+            elif (c == 0x2D or c == 0x2013 or c == 0x2014) and Py_UNICODE_ISSPACE(prev) and (
+                k + 1 < end and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k + 1))
+            ):
+                marker = True
+            elif (c == 0x27 or c == 0x2019) and prev == 0x64 and k - 1 == word:  # d'
+                marker = True
+            if _word_char(c) and not _word_char(prev) and (
+                Py_UNICODE_ISUPPER(c)
+                or (k + 1 < end and PyUnicode_READ(kind, data, k + 1) == 0x2E)
+            ):
+                capitals += 1
+        if marker and capitals >= 2:
+            return True
+        prev = c
+    return False
+
+
+cdef bint _maker_word(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """Whether the word is one of linetext._MAKER's maker words: by, von, door, van, de,
+    di, da, par, karya, oleh, av, af, przez, od, от."""
+    cdef Py_ssize_t n = end - start
+    cdef Py_UCS4 a, b
+    if n < 2 or n > 5:
+        return False
+    a = PyUnicode_READ(kind, data, start)
+    b = PyUnicode_READ(kind, data, start + 1)
+    if n == 2:
+        return (
+            (a == 0x62 and b == 0x79) or (a == 0x64 and (b == 0x65 or b == 0x69 or b == 0x61))
+            or (a == 0x61 and (b == 0x76 or b == 0x66)) or (a == 0x6F and b == 0x64)
+            or (a == 0x43E and b == 0x442)
+        )
+    cdef Py_UCS4 c = PyUnicode_READ(kind, data, start + 2)
+    if n == 3:
+        return (a == 0x76 and ((b == 0x6F and c == 0x6E) or (b == 0x61 and c == 0x6E))) or (
+            a == 0x70 and b == 0x61 and c == 0x72
+        )
+    cdef Py_UCS4 d = PyUnicode_READ(kind, data, start + 3)
+    if n == 4:
+        return (a == 0x64 and b == 0x6F and c == 0x6F and d == 0x72) or (
+            a == 0x6F and b == 0x6C and c == 0x65 and d == 0x68
+        )
+    cdef Py_UCS4 e = PyUnicode_READ(kind, data, start + 4)
+    return (a == 0x6B and b == 0x61 and c == 0x72 and d == 0x79 and e == 0x61) or (
+        a == 0x70 and b == 0x72 and c == 0x7A and d == 0x65 and e == 0x7A
+    )
+
+
 cdef inline bint _word_char(Py_UCS4 c) noexcept:
     """What `\\w` matches in a `re` str pattern: alphanumeric or the underscore."""
     return Py_UNICODE_ISALPHA(c) or Py_UNICODE_ISNUMERIC(c) or c == 0x5F
@@ -758,11 +936,12 @@ cdef class _Doc:
             or _inner_sentence_end(self.kind, self.data, self.starts[i], self.content_end(i))
         )
 
-    cdef bint kicker_place(self, Py_ssize_t i, bint head) noexcept:
+    cdef int kicker_place(self, Py_ssize_t i, bint head) except -1:
         """engine._kicker_place: over a headline that is no match result and opens with no
         lower-case word; in the head (`head`), with at most KICKER_MAX_ABOVE live lines
-        above it; not under a lead-in ending in a colon; two words or more over only a date
-        stamp or a caption need a headline somewhere above them."""
+        above it (else KICKER_REFUSED_ABOVE); not under a lead-in ending in a colon; not a
+        title over a recipe's line or a dek (engine._title_over); two words or more over
+        only a date stamp or a caption need a headline somewhere above them."""
         cdef Py_ssize_t j = self.neighbour(i, 1), k
         if j < 0 or not self.is_headline(j) or _is_score(
             self.kind, self.data, self.starts[j], self.content_end(j)
@@ -770,12 +949,18 @@ cdef class _Doc:
             return False
         if head and self.lines_above(i, KICKER_MAX_ABOVE + 1) > KICKER_MAX_ABOVE:
             # Labels run bottom-up: lines above may still go in this run (rerun_pending).
-            if self.kicker_refused_top < 0 or i < self.kicker_refused_top:
-                self.kicker_refused_top = i
-            return False
+            # Refused for the lines above: the caller records it once the line matches
+            # its rule, as engine._kicker_place is only asked about a matching line.
+            return KICKER_REFUSED_ABOVE
         k = self.neighbour(i, -1)
         if k >= 0 and _colon_end(self.kind, self.data, self.starts[k], self.content_end(k)):
             return False
+        if self.words_upto(i, 2) >= 2 or _has_colon(
+            self.kind, self.data, self.starts[j], self.content_end(j)
+        ):
+            below = self.content(j)  # engine._title_over: a recipe's line needs a colon
+            if _is_fact_line(below) or (self.words_upto(i, 2) >= 2 and _is_dek(below)):
+                return False
         if self.words_upto(i, 2) < 2 or not self.date_or_caption(j):
             return True
         # The first live headline, searched on from where the last search ended: lines
@@ -837,6 +1022,17 @@ cdef class _Doc:
             if self.alive(k) and not self.blank(k):
                 n += 1
             k -= 1
+        return n
+
+    cdef int lines_below(self, Py_ssize_t i, int most) noexcept:
+        """engine._lines_below: live non-blank lines below line i, counted downwards up to
+        `most`."""
+        cdef int n = 0
+        cdef Py_ssize_t k = i + 1
+        while k < self.count and n < most:
+            if self.alive(k) and not self.blank(k):
+                n += 1
+            k += 1
         return n
 
     cdef bint _has_prose(self) noexcept:
@@ -1011,6 +1207,7 @@ cdef class NativeEngine:
             r.max_chars = rule.max_words * CHARS_PER_WORD
             r.min_repeats = rule.min_repeats
             r.max_items = rule.max_items
+            r.max_below = rule.max_below
             r.item_max_words = rule.item_max_words
             r.allow_prose = rule.allow_prose
             r.after_prose = rule.after_prose
@@ -1097,6 +1294,8 @@ cdef class NativeEngine:
             self._apply_zone_rules(doc, zoned)
         if self.beside_rules and doc.n_deleted:
             self._apply_beside_rules(doc, beside)
+        if doc.n_deleted:
+            self._keep_echoed_subheadings(doc)
         if not doc.n_deleted and not doc.spans:
             return _Cuts(), []
         warnings = self._guard(doc)
@@ -1176,6 +1375,7 @@ cdef class NativeEngine:
         the lines whose text comes up often enough among them)."""
         cdef RInfo* r = &self.info[index]
         cdef Py_ssize_t i, j, k, kept = 0
+        cdef int place
         if r.min_repeats > 1:
             keys = [_normalize(doc.content(lines[k])) for k in range(n)]
             counts = Counter(keys)  # one pass: keys.count per line was quadratic
@@ -1203,8 +1403,16 @@ cdef class NativeEngine:
                 continue
             if r.after_prose and not doc.prose_above(i):
                 continue
-            if r.before_headline and not doc.kicker_place(i, r.zone == Z_HEAD):
-                continue
+            if r.before_headline:
+                place = doc.kicker_place(i, r.zone == Z_HEAD)
+                if place == KICKER_REFUSED_ABOVE:
+                    if self._matches_line(index, doc.content(i)) and (
+                        doc.kicker_refused_top < 0 or i < doc.kicker_refused_top
+                    ):
+                        doc.kicker_refused_top = i
+                    continue
+                if not place:
+                    continue
             if not self._matches_line(index, doc.content(i)):
                 continue
             if r.scope == S_LINE:
@@ -1213,8 +1421,10 @@ cdef class NativeEngine:
                 self._apply_block(doc, index, i)
             elif r.scope == S_TAIL:
                 # engine._sentence_below: a closing sentence, list item or result below
-                # keeps the tail.
-                if doc.last_full_stop() <= i and not doc.item_below(i):
+                # keeps the tail; so do more than max_below lines (engine._lines_below).
+                if doc.last_full_stop() <= i and not doc.item_below(i) and not (
+                    r.max_below and doc.lines_below(i, r.max_below + 1) > r.max_below
+                ):
                     for j in range(i, doc.count):
                         doc.delete(j, index)
             else:
@@ -1229,6 +1439,8 @@ cdef class NativeEngine:
         cdef bint bulleted = False
         cdef Py_ssize_t j = heading + 1, last
         cdef str heading_text = doc.content(heading)
+        if self._works_below(doc, heading):
+            return 0
         doc.delete(heading, index)
         last = doc.last_prose()
         if last < 0:  # engine._apply_block: no prose line, the last full stop ends the body
@@ -1266,6 +1478,50 @@ cdef class NativeEngine:
                 taken += 1
             doc.delete(j, index)
             j += 1
+        return 0
+
+    cdef bint _works_below(self, _Doc doc, Py_ssize_t heading) except -1:
+        """engine._works_below: the first line under the heading plainly a work and its
+        maker, or the first two each with a maker."""
+        cdef Py_ssize_t j = doc.neighbour(heading, 1), k
+        cdef int first
+        if j < 0:
+            return False
+        if not _credit_possible(doc.kind, doc.data, doc.starts[j], doc.content_end(j)):
+            return False
+        first = _work_credit(doc.content(j))
+        if first != 1:
+            return first == 2
+        k = doc.neighbour(j, 1)
+        return k >= 0 and _credit_possible(
+            doc.kind, doc.data, doc.starts[k], doc.content_end(k)
+        ) and _work_credit(doc.content(k)) > 0
+
+    cdef int _keep_echoed_subheadings(self, _Doc doc) except -1:
+        """engine._keep_echoed_subheadings: a removed line or block heading of a few words
+        whose next non-blank line is a live prose line that takes up its word lives."""
+        cdef Py_ssize_t i, j
+        cdef int scope
+        for i in range(doc.count):
+            if doc.alive(i):
+                continue
+            scope = self.info[doc.owner[i]].scope
+            if (scope != S_LINE and scope != S_BLOCK) or (
+                doc.words_upto(i, ECHO_MAX_WORDS + 1) > ECHO_MAX_WORDS
+            ):
+                continue
+            j = doc.non_blank_neighbour(i, 1)
+            if (
+                j >= 0
+                and doc.alive(j)
+                and doc.is_prose(j)
+                and _echo_possible(
+                    doc.kind, doc.data, doc.starts[i], doc.content_end(i),
+                    doc.starts[j], doc.content_end(j),
+                )
+                and _echoes(doc.content(i), doc.content(j))
+            ):
+                doc.undelete(i)
         return 0
 
     cdef object _verifier(self, int index):

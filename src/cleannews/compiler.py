@@ -111,27 +111,40 @@ def phrase_regex(phrase: str, strip_edges: bool = True) -> str:
     return _SPACE_CLASS.join(re.escape(w) for w in text.split(" "))
 
 
-def _bounded(phrase: str, after_non_word: bool = False) -> str:
+def _bounded(phrase: str, after_non_word: bool = False, needs_text: bool = False) -> str:
     r"""Word boundaries only where the phrase itself starts or ends with a word character
     (and none at its start `after_non_word`: where `^[^\w]*?` leads to it, the character
-    before it, if any, is not a word character)."""
+    before it, if any, is not a word character). With `needs_text`, a word must follow
+    the phrase on its line (a rule's `needs_text`)."""
     text = phrase.strip()
     head = r"(?<!\w)" if text[:1].isalnum() and not after_non_word else ""
     tail = r"(?!\w)" if text[-1:].isalnum() else ""
+    if needs_text:
+        tail += r"(?=[^\w\n]*\w)"
     return head + phrase_regex(phrase, strip_edges=False) + tail
 
 
 def _verifier(rule: Rule) -> Pattern | None:
+    verifier = _matcher(rule)
+    if verifier is None or rule.unless is None:
+        return verifier
+    # The rule's own matcher as a look-ahead, then the guard, both from the line start (the
+    # guard is tried only on a line that matches): only whether the line matches counts
+    # (`unless` is refused on span rules).
+    return fast_pattern(rf"^(?=[\s\S]*?(?:{verifier.pattern}))(?!{_scoped(rule.unless)})")
+
+
+def _matcher(rule: Rule) -> Pattern | None:
     phrases = [p for items in rule.phrases.values() for p in items if normalize_line(p)]
     pattern = [_scoped(rule.pattern)] if rule.pattern is not None else []
     if phrases and rule.match == "prefix":
         if _re_lower is not None:
-            grouped = rf"(?i:^[^\w]*?{_by_first_letter(phrases)})"
+            grouped = rf"(?i:^[^\w]*?{_by_first_letter(phrases, rule.needs_text)})"
             verifier = fast_pattern("|".join([grouped, *pattern]))
             if isinstance(verifier, re.Pattern):
                 return verifier
         # `regex` folds case by its own tables: the phrases stay as listed there.
-        alts = "|".join(_bounded(p) for p in phrases)
+        alts = "|".join(_bounded(p, needs_text=rule.needs_text) for p in phrases)
         return fast_pattern("|".join([rf"(?i:^[^\w]*?(?:{alts}))", *pattern]))
     if phrases and rule.match == "inline":
         alts = "|".join(_bounded(p) for p in phrases)
@@ -139,7 +152,7 @@ def _verifier(rule: Rule) -> Pattern | None:
     return fast_pattern("|".join(pattern)) if pattern else None
 
 
-def _by_first_letter(phrases: list[str]) -> str:
+def _by_first_letter(phrases: list[str], needs_text: bool = False) -> str:
     """Prefix phrases as one alternation for `re` with (?i), grouped by the case class of
     their first character, each group in the listed order: `re` tries the phrases of one
     place one by one (a long list costs a jump each), where two groups cannot both match
@@ -150,7 +163,9 @@ def _by_first_letter(phrases: list[str]) -> str:
         # The first character phrase_regex writes, lower-cased as `re` does under (?i).
         lower = _re_lower(ord(phrase.lower().split()[0][0]))
         cases = frozenset((lower, *_EXTRA_CASES.get(lower, ())))
-        groups.setdefault(cases, []).append(_bounded(phrase, after_non_word=True))
+        groups.setdefault(cases, []).append(
+            _bounded(phrase, after_non_word=True, needs_text=needs_text)
+        )
     return "(?:" + "|".join(f"(?:{'|'.join(alts)})" for alts in groups.values()) + ")"
 
 

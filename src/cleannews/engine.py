@@ -25,13 +25,17 @@ from typing import Any, Protocol
 from cleannews.compiler import CompiledRule, CompiledRules, NativeScanner, speedups
 from cleannews.linetext import (
     CHARS_PER_WORD,
+    ECHO_MAX_WORDS,
     KICKER_MAX_ABOVE,
     SUBHEADING_MAX_WORDS,
     colon_end,
+    echoes,
     full_stop_end,
     is_blank,
     is_bulleted,
     is_date_or_caption,
+    is_dek,
+    is_fact_line,
     is_headline,
     is_headline_like,
     is_list_item,
@@ -40,6 +44,7 @@ from cleannews.linetext import (
     normalize_line,
     starts_lowercase_word,
     word_count,
+    work_credit,
 )
 from cleannews.model import GUARD_MIN_WORDS, GUARD_SHARE, Removal, Rule
 
@@ -226,6 +231,8 @@ def find_removals(
         _apply_zone_rules(doc, zoned, compiled.zone_scanned)
     if compiled.beside and doc.deleted:
         _apply_beside_rules(doc, compiled.beside, candidates)
+    if doc.deleted:
+        _keep_echoed_subheadings(doc)
     if not doc.deleted and not doc.spans:
         return [], []
     warnings = _guard(doc)
@@ -409,7 +416,9 @@ def _apply(doc: Document, compiled: CompiledRule, lines: list[int] | range) -> N
         elif rule.scope == "block":
             _apply_block(doc, compiled, i)
         elif rule.scope == "tail":
-            if _sentence_below(doc, i):
+            if _sentence_below(doc, i) or (
+                rule.max_below and _lines_below(doc, i, rule.max_below + 1) > rule.max_below
+            ):
                 continue
             for j in range(i, doc.count):
                 doc.deleted.setdefault(j, compiled)
@@ -463,7 +472,19 @@ def _kicker_place(doc: Document, i: int, line: str, head: bool) -> bool:
     k = _neighbour(doc, i, -1)
     if k >= 0 and colon_end(doc.content(k)):
         return False  # introduced by a lead-in ('Site internet de la caisse :'), not a label
+    if _title_over(line, below):
+        return False
     return word_count(line) < 2 or not is_date_or_caption(below) or _first_headline(doc) < i
+
+
+def _title_over(line: str, below: str) -> bool:
+    """Whether a short line over a headline-shaped one is a title, not a kicker: over a
+    recipe's or fact box's line ('Banana bread' over 'Prep time: 15 minutes'), or, of two
+    words or more, over a dek that opens with a question word and asks no direct question
+    ('Тихий причал' over 'Как в приморском городе второй год не могут открыть новый
+    порт'): a headline over a kicker asks directly, or states. (Read last: only lines that
+    pass every other test get here.)"""
+    return is_fact_line(below) or (word_count(line) >= 2 and is_dek(below))
 
 
 def _first_headline(doc: Document) -> int:
@@ -480,6 +501,19 @@ def _lines_above(doc: Document, i: int, most: int) -> int:
     """How many live non-blank lines stand above line i, counted upwards up to `most`."""
     n = 0
     for k in range(i - 1, -1, -1):
+        if doc.alive(k) and not is_blank(doc.lines[k]):
+            n += 1
+            if n >= most:
+                break
+    return n
+
+
+def _lines_below(doc: Document, i: int, most: int) -> int:
+    """How many live non-blank lines stand below line i, counted downwards up to `most`: a
+    tail marker with more than its rule's `max_below` under it heads a list ('Sumber:'
+    over a fact-check's references), not the end of the page."""
+    n = 0
+    for k in range(i + 1, doc.count):
         if doc.alive(k) and not is_blank(doc.lines[k]):
             n += 1
             if n >= most:
@@ -510,6 +544,8 @@ def _apply_block(doc: Document, compiled: CompiledRule, heading: int) -> None:
     that open with a list bullet end at the first line without one: the story's sub-heading
     under a bulleted teaser list ('- …' / '- …' / 'Julia Klöckner weist Vorwürfe zurück')."""
     rule = compiled.rule
+    if _works_below(doc, heading):
+        return
     doc.deleted[heading] = compiled
     # No prose below: a tail block. In a text without any prose line (only sentences too
     # short to count as prose) the last full stop ends the body instead.
@@ -554,6 +590,44 @@ def _apply_block(doc: Document, compiled: CompiledRule, heading: int) -> None:
             taken += 1
         doc.deleted[j] = compiled
         j += 1
+
+
+def _works_below(doc: Document, heading: int) -> bool:
+    """Whether the lines under a block heading list works with their makers: the first
+    plainly ('De zee van Tromsø – Lisa van Dam (Querido)'), or the first two each with a
+    maker ('De zee van Tromsø, Lisa van Dam'). 'Aanbevolen' or 'Recommended' over a
+    review's picks heads the story's own list, not a teaser block."""
+    j = _neighbour(doc, heading, 1)
+    if j < 0:
+        return False
+    first = work_credit(doc.content(j))
+    if first != 1:
+        return first == 2
+    k = _neighbour(doc, j, 1)
+    return k >= 0 and work_credit(doc.content(k)) > 0
+
+
+def _keep_echoed_subheadings(doc: Document) -> None:
+    """Bring back a line or block heading of a few words (see linetext.echoes) whose next
+    non-blank line is a live prose line that takes up its word: the story's sub-heading
+    over that paragraph ('Werbung' over 'Auch personalisierte Werbung wird oft ohne
+    Einwilligung ausgespielt.', 'Nieuwsbrief' over 'De nieuwsbrief is …'), not the label of
+    an ad slot or a newsletter box. A label over a removed line (a sign-up pitch under
+    'Newsletter') stays removed. Read once, when the rules have run."""
+    for i in [i for i, owner in doc.deleted.items() if owner.rule.scope in ("line", "block")]:
+        line = doc.content(i)
+        if word_count(line) > ECHO_MAX_WORDS:
+            continue
+        j = i + 1
+        while j < doc.count and doc.alive(j) and is_blank(doc.content(j)):
+            j += 1
+        if (
+            j < doc.count
+            and doc.alive(j)
+            and is_prose(doc.content(j))
+            and echoes(line, doc.content(j))
+        ):
+            del doc.deleted[i]
 
 
 def _subheading(doc: Document, i: int, line: str) -> bool:

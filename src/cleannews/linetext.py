@@ -252,3 +252,168 @@ def is_list_item(line: str) -> bool:
 def is_bulleted(line: str) -> bool:
     """A line opening with a list bullet and a blank: '- …', '• …', '▶ …'."""
     return _BULLET.match(line) is not None
+
+
+# -- Lines that say the line above them is the story's, not a label
+
+# A label line of at most this many words whose word comes back in the paragraph right
+# below it is that paragraph's sub-heading ('Werbung' over 'Auch personalisierte Werbung
+# wird …'), not a widget label (see `echoes`).
+ECHO_MAX_WORDS = 3
+# Among how many first words of the paragraph the label's word must come back: a
+# sub-heading names the paragraph's subject, which it opens with ('Auch personalisierte
+# Werbung …'); an ad label over a paragraph that mentions ads further on ('La empresa
+# también anunció una campaña de publicidad …') stays a label.
+ECHO_LEAD_WORDS = 4
+# The first blank-separated words of a line, as many as a label may reach into from the
+# last word it may start at, and one for a leading mark that normalize_line strips: only
+# they are normalised (a paragraph's whole text never is).
+_LEAD_WORDS = re.compile(rf"\s*(?:\S+\s+){{0,{ECHO_LEAD_WORDS + ECHO_MAX_WORDS}}}\S+")
+_LABEL_WORDS = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+
+
+def echoes(label: str, line: str) -> bool:
+    """Whether a label of one to ECHO_MAX_WORDS words comes back at a word start among the
+    first ECHO_LEAD_WORDS words of `line`:
+    the whole label, or for one word its stem (the word less its last letter from six
+    letters on, its last two from seven: 'Newsletter' in 'Newslettern', 'Advertentie' in
+    'Advertenties', 'Cookies' in 'cookie'), of at least four letters ('Ads', 'Tip' and two
+    Han characters never count). A story about ads, cookies or newsletters heads its
+    paragraphs with the words those widgets use as labels; a label over an unrelated
+    paragraph stays a label."""
+    key = normalize_line(label)
+    words = key.split(" ")
+    if not key or len(words) > ECHO_MAX_WORDS:
+        return False
+    if not all(_LABEL_WORDS.fullmatch(word) for word in words):
+        return False
+    if len(words) == 1:
+        n = len(key)
+        key = key if n <= 5 else key[: n - 1] if n == 6 else key[: n - 2]
+        if len(key) < 4:
+            return False
+    head = _LEAD_WORDS.match(line)
+    text = normalize_line(head.group(0) if head else line)
+    found = text.find(key)
+    while found >= 0 and text.count(" ", 0, found) < ECHO_LEAD_WORDS:
+        if found == 0 or not text[found - 1].isalnum():
+            return True
+        found = text.find(key, found + 1)
+    return False
+
+
+# A recipe's or a fact box's line: a label, a colon and a quantity ('Zubereitungszeit: 25
+# Minuten (+ 15 Minuten backen)', 'Prep time: 15 minutes', 'Porsi: 2 orang'): a short line
+# above it is the recipe's or the box's title, never a kicker over a headline.
+_FACT_LINE = re.compile(
+    r"[^\w\n]*[^\W\d_][^\W\d_'’-]*(?:[ \t\u00a0]+[^\W\d_][^\W\d_'’-]*)?[ \t\u00a0]*[:：]"
+    r"[ \t\u00a0]*[0-9][0-9.,/–-]*(?:[ \t\u00a0]+[^\s(]+)?[ \t\u00a0]*(?:\([^()\n]*\))?\s*$"
+)
+
+
+def is_fact_line(line: str) -> bool:
+    """A label of one or two words, a colon and a number with at most one word (a unit)
+    after it: a recipe's time or yield, a fact box's figure."""
+    return _FACT_LINE.match(line) is not None
+
+
+# The question words that open an indirect question: a dek under a short headline opens
+# with one ('Как в приморском городе второй год не могут открыть новый порт', 'Why a
+# seaside town still cannot open its new port', 'Warum der Hafen nicht öffnet').
+_DEK_OPENER = re.compile(
+    r"[\s\"'“„«‘]*(?:how|why|what|who|when|where|which|wie|warum|weshalb|wieso|was|wer|wo|"
+    r"wann|welche[rsnm]?|hoe|waarom|wat|waar|wanneer|welke|comment|pourquoi|qui|quand|où|"
+    r"quel(?:le)?s?|cómo|como|por qué|porque|qué|quién|quiénes|cuándo|dónde|cuál|perché|"
+    r"come|chi|cosa|quando|dove|quale|bagaimana|mengapa|kenapa|siapa|apa|kapan|di mana|"
+    r"как|почему|что|кто|где|когда|зачем|какие|какой|jak|dlaczego|kto|gdzie|kiedy|"
+    r"nasıl|neden|niçin|hur|varför|vad|vem|hvordan|hvorfor|hvad|hvem|proč|kdo|kde|"
+    r"miért|hogyan|por que|o que|quem|onde|de ce|cine|unde|cum|πώς|γιατί|ποιος|як|чому|"
+    r"що|хто)(?!\w)",
+    re.IGNORECASE,
+)
+_QUESTION_END = re.compile(r"[?？][\"'”’»)\]]*\s*$")
+
+
+def is_dek(line: str) -> bool:
+    """A line that opens with a question word and does not end in a question mark: an
+    indirect question, the form of a dek that explains a short headline above it (a
+    headline over a kicker asks directly: 'Wer zahlt für den Hafen?')."""
+    return _DEK_OPENER.match(line) is not None and _QUESTION_END.search(line) is None
+
+
+# A list of works under a heading: each line a title and its maker ('De zee van Tromsø –
+# Lisa van Dam (Querido)', 'The Night Ferry by Anna Cole (Faber)', 'Laut Bercerita karya
+# Leila S. Chudori'): a review's or a jury's picks, the story's own list, never the
+# headlines of a teaser block.
+_MAKER = re.compile(
+    r"(?:,[ \t\u00a0]+|[ \t\u00a0])d['’](?=\w)"
+    r"|(?:[ \t\u00a0](?:by|von|door|van|de|di|da|par|karya|oleh|av|af|przez|od|от|de la)"
+    r"|[ \t\u00a0][–—-]|,(?:[ \t\u00a0](?:by|von|door|de|di|da|par))?)[ \t\u00a0]+"
+)
+_NAME_PARTICLES = frozenset(
+    {"van", "von", "der", "den", "de", "di", "da", "du", "del", "della", "la", "le", "ter"}
+    | {"ten", "bin", "binti", "al", "el", "y"}
+)
+_INITIAL = re.compile(r"[^\W\d_]\.")
+_WORK_PAREN = re.compile(r"[ \t\u00a0]*\(([^()\n]{2,60})\)[ \t\u00a0]*$")
+# Marks of a teaser's format in brackets, never a publisher: '(Video)', '(Fotos)'.
+_FORMAT_WORDS = re.compile(
+    r"(?i)(?:\+[ \t]*)?(?:video|videos|foto|fotos|foto's|photos?|bilder|galerie|gallery|"
+    r"audio|podcast|live|liveblog|update|updated|interview|opinion|opinie|meinung|"
+    r"analysis|analyse|kommentar|column|kolom|plus|premium|abo|grafik|infographic)\b"
+)
+
+
+def _capitalised(word: str) -> bool:
+    """A capital first and not all capitals: a name's word ('Lisa', 'McAfee'), not 'AFP'."""
+    return word[:1].isupper() and not word.isupper()
+
+
+def work_credit(line: str) -> int:
+    """How plainly the line names a work and its maker: 2 for a title, a maker word, a
+    dash or a comma, a name of two or more capitalised words (name particles between), and
+    a publisher or label in brackets that is no format mark ('(Querido)', '(Faber, £16.99)');
+    or a title, 'karya' and a name (Indonesian: 'the work of'); 1 for the same without the
+    bracket ('De zee van Tromsø, Lisa van Dam'), for a maker's name in brackets at the end
+    ('Siksa Kubur (Joko Anwar)'), or for a maker's name before a spaced dash ('Billie
+    Eilish – Hit Me Hard and Soft'); 0 otherwise."""
+    paren = _WORK_PAREN.search(line)
+    body = line[: paren.start()] if paren else line
+    if paren is not None:
+        inner = paren.group(1).strip()
+        if not inner[:1].isupper() or inner.isupper() or _FORMAT_WORDS.match(inner):
+            paren = None
+    best = 0
+    for m in _MAKER.finditer(body):
+        if m.start() == 0:
+            continue
+        if _is_name(body[m.end() :].split()):
+            if paren is not None or "karya" in m.group(0):
+                return 2
+            best = 1
+    if best == 0 and paren is not None and _is_name(paren.group(1).split()):
+        best = 1  # the director's or author's name in brackets
+    if best == 0:
+        dash = _NAME_DASH.match(body)
+        if dash is not None and _is_name(dash.group(1).split(), all_caps=True):
+            best = 1
+    return best
+
+
+_NAME_WORD = re.compile(r"[^\W\d_][^\W\d_.'’-]*(?:[.'’-][^\W\d_]*)*\.?")
+# A maker's name, then a spaced dash and the work: 'Charli XCX – Brat'.
+_NAME_DASH = re.compile(r"[ \t\u00a0]*([^\W\d_][^–—]{0,40}?)[ \t\u00a0]+[–—-][ \t\u00a0]+\S")
+
+
+def _is_name(words: list[str], all_caps: bool = False) -> bool:
+    """Two to four capitalised words (or initials), name particles between, six words at
+    most: 'Lisa van Dam', 'Leila S. Chudori'. With `all_caps`, a word in capitals may stand
+    beside a capitalised one ('Charli XCX'), never alone ('AFP')."""
+    capitals = [w for w in words if w.lower() not in _NAME_PARTICLES]
+    if not 2 <= len(capitals) <= 4 or len(words) > 6:
+        return False
+    if not all(_NAME_WORD.fullmatch(w) for w in words):
+        return False  # 'Brexit:' or '2024' is no word of a name
+    if all_caps and any(_capitalised(w) for w in capitals):
+        return all(_INITIAL.fullmatch(w) or w[:1].isupper() for w in capitals)
+    return all(_INITIAL.fullmatch(w) or _capitalised(w) for w in capitals)

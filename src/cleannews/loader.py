@@ -41,6 +41,7 @@ _RULE_KEYS = {
     "match",
     "phrases",
     "pattern",
+    "unless",
     "triggers",
     "trigger_pattern",
     "trigger_lead",
@@ -48,11 +49,13 @@ _RULE_KEYS = {
     "max_words",
     "min_repeats",
     "max_items",
+    "max_below",
     "item_max_words",
     "allow_prose",
     "after_prose",
     "before_headline",
     "subheading_ends_block",
+    "needs_text",
     "beside",
     "beside_both",
     "fail",
@@ -64,7 +67,13 @@ _CHOICES = {
     "level": LEVELS,
     "match": ("line", "prefix", "inline"),
 }
-_INT_FIELDS = {"max_words": 1, "min_repeats": 1, "max_items": 1, "item_max_words": 1}
+_INT_FIELDS = {
+    "max_words": 1,
+    "min_repeats": 1,
+    "max_items": 1,
+    "max_below": 1,
+    "item_max_words": 1,
+}
 # Characters a `^` trigger may find before its literal: each is one more probe per line in
 # the pre-filter, so only a few.
 MAX_TRIGGER_LEAD = 8
@@ -221,6 +230,7 @@ def _parse_rule(data: Any, path: str, category: str | None, trusted: bool) -> Ru
         "before_headline",
         "beside_both",
         "subheading_ends_block",
+        "needs_text",
     ):
         if key in data:
             if not isinstance(data[key], bool):
@@ -230,7 +240,7 @@ def _parse_rule(data: Any, path: str, category: str | None, trusted: bool) -> Ru
     fields["triggers"] = _str_list(data, "triggers", path, code)
     fields["langs"] = _str_list(data, "langs", path, code)
     fields["beside"] = _str_list(data, "beside", path, code)
-    for key in ("pattern", "trigger_pattern"):
+    for key in ("pattern", "trigger_pattern", "unless"):
         fields[key] = _opt_str(data, key, path, code)
     fields["trigger_lead"] = _trigger_lead(data, fields["triggers"], path, code)
     _check_patterns(fields, path, code, compile_them=not trusted)
@@ -241,7 +251,7 @@ def _parse_rule(data: Any, path: str, category: str | None, trusted: bool) -> Ru
 
 
 def _check_patterns(fields: dict[str, Any], path: str, code: str, compile_them: bool) -> None:
-    for key in ("pattern", "trigger_pattern") if compile_them else ():
+    for key in ("pattern", "trigger_pattern", "unless") if compile_them else ():
         if fields[key] is not None:
             try:
                 regex.compile(fields[key], regex.V0)
@@ -294,6 +304,21 @@ def _check_shape(fields: dict[str, Any], path: str, code: str) -> None:
         raise PackError(path, "a tail rule cannot live in the head zone", code, "zone")
     if fields.get("subheading_ends_block") and scope != "block":
         raise PackError(path, "only a block rule has items to end", code, "subheading_ends_block")
+    if fields["unless"] is not None and (
+        scope == "span" or (match == "line" and fields["phrases"])
+    ):
+        raise PackError(
+            path,
+            "a guard needs a rule that matches by pattern or prefix phrases, not a span rule",
+            code,
+            "unless",
+        )
+    if fields.get("max_below") and scope != "tail":
+        raise PackError(path, "only a tail rule has lines below to count", code, "max_below")
+    if fields.get("needs_text") and (match != "prefix" or not fields["phrases"]):
+        raise PackError(
+            path, "only prefix phrases can need text after them", code, "needs_text"
+        )
 
 
 def _phrases(value: Any, path: str, code: str) -> dict[str, tuple[str, ...]]:

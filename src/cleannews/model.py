@@ -56,6 +56,7 @@ class Rule:
     match: Match = "line"
     phrases: dict[str, tuple[str, ...]] = field(default_factory=dict)
     pattern: str | None = None
+    unless: str | None = None
     triggers: tuple[str, ...] = ()
     trigger_pattern: str | None = None
     trigger_lead: int = 0
@@ -63,11 +64,13 @@ class Rule:
     max_words: int = 10
     min_repeats: int = 1
     max_items: int = 12
+    max_below: int = 0
     item_max_words: int = 25
     allow_prose: bool = False
     after_prose: bool = False
     before_headline: bool = False
     subheading_ends_block: bool = False
+    needs_text: bool = False
     beside: tuple[str, ...] = ()
     beside_both: bool = False
     fail: tuple[Example, ...] = ()
