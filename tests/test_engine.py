@@ -590,6 +590,11 @@ def test_titles_lists_and_subheadings_stay(text: str) -> None:
         ("De raad stemde in met de begroting.\n\nAanbevolen\n"
          "Kabinet wil extra geld voor defensie\nBrand in loods in Tilburg\n",
          "De raad stemde in met de begroting.\n"),
+        # Indonesian headlines in title case put 'di' before a place: no maker
+        ("Warga diminta waspada, kata BPBD.\n\nBaca Juga\n"
+         "Jembatan Kayu di Lebak Ambruk Diterjang Banjir\n"
+         "Banjir Bandang di Garut Rendam Ratusan Rumah\n\nHujan deras masih turun, kata BMKG.\n",
+         "Warga diminta waspada, kata BPBD.\n\nHujan deras masih turun, kata BMKG.\n"),
         # an ad label over a paragraph that mentions ads further on is a label
         ("Der Umsatz stieg.\n\nAnzeige\n\n"
          "Der Konzern will im Herbst eine neue Anzeige in allen Zeitungen schalten.\n",

@@ -538,6 +538,30 @@ cdef bint _echo_possible(
     return False
 
 
+cdef bint _dek_possible(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """Whether linetext.is_dek may hold: after blanks and opening quotes, the line's first
+    character is an ASCII letter that opens one of its question words (a b c d g h j k m n
+    o p q s u v w, either case) or any other character (left to is_dek)."""
+    cdef Py_UCS4 c
+    cdef Py_ssize_t k
+    for k in range(start, end):
+        c = PyUnicode_READ(kind, data, k)
+        if c == 0x22 or c == 0x27 or Py_UNICODE_ISSPACE(c) or (
+            c == 0x201C or c == 0x201E or c == 0xAB or c == 0x2018
+        ):
+            continue
+        if c >= 128:
+            return True
+        if 65 <= c <= 90:
+            c = <Py_UCS4>(<uint32_t>c + 32)
+        return (
+            c == 0x61 or c == 0x62 or c == 0x63 or c == 0x64 or c == 0x67 or c == 0x68
+            or c == 0x6A or c == 0x6B or c == 0x6D or c == 0x6E or c == 0x6F or c == 0x70
+            or c == 0x71 or c == 0x73 or c == 0x75 or c == 0x76 or c == 0x77
+        )
+    return False
+
+
 cdef bint _has_colon(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
     """Whether the line holds a colon (ASCII or full-width)."""
     cdef Py_UCS4 c
@@ -588,7 +612,7 @@ cdef bint _credit_possible(int kind, const void* data, Py_ssize_t start, Py_ssiz
 
 cdef bint _maker_word(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
     """Whether the word is one of linetext._MAKER's maker words: by, von, door, van, de,
-    di, da, par, karya, oleh, av, af, przez, od, от."""
+    par, karya, oleh, av, af, przez, od, от ('di' and 'da' count only after a comma)."""
     cdef Py_ssize_t n = end - start
     cdef Py_UCS4 a, b
     if n < 2 or n > 5:
@@ -597,7 +621,7 @@ cdef bint _maker_word(int kind, const void* data, Py_ssize_t start, Py_ssize_t e
     b = PyUnicode_READ(kind, data, start + 1)
     if n == 2:
         return (
-            (a == 0x62 and b == 0x79) or (a == 0x64 and (b == 0x65 or b == 0x69 or b == 0x61))
+            (a == 0x62 and b == 0x79) or (a == 0x64 and b == 0x65)
             or (a == 0x61 and (b == 0x76 or b == 0x66)) or (a == 0x6F and b == 0x64)
             or (a == 0x43E and b == 0x442)
         )
@@ -943,6 +967,7 @@ cdef class _Doc:
         title over a recipe's line or a dek (engine._title_over); two words or more over
         only a date stamp or a caption need a headline somewhere above them."""
         cdef Py_ssize_t j = self.neighbour(i, 1), k
+        cdef bint colon, dek
         if j < 0 or not self.is_headline(j) or _is_score(
             self.kind, self.data, self.starts[j], self.content_end(j)
         ) or _lower_word_start(self.kind, self.data, self.starts[j], self.content_end(j)):
@@ -955,11 +980,15 @@ cdef class _Doc:
         k = self.neighbour(i, -1)
         if k >= 0 and _colon_end(self.kind, self.data, self.starts[k], self.content_end(k)):
             return False
-        if self.words_upto(i, 2) >= 2 or _has_colon(
+        # engine._title_over, its Python tests read only where they can hold: a recipe's
+        # line holds a colon, a dek opens with a question word's first letter.
+        colon = _has_colon(self.kind, self.data, self.starts[j], self.content_end(j))
+        dek = self.words_upto(i, 2) >= 2 and _dek_possible(
             self.kind, self.data, self.starts[j], self.content_end(j)
-        ):
-            below = self.content(j)  # engine._title_over: a recipe's line needs a colon
-            if _is_fact_line(below) or (self.words_upto(i, 2) >= 2 and _is_dek(below)):
+        )
+        if colon or dek:
+            below = self.content(j)
+            if (colon and _is_fact_line(below)) or (dek and _is_dek(below)):
                 return False
         if self.words_upto(i, 2) < 2 or not self.date_or_caption(j):
             return True

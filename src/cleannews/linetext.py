@@ -328,16 +328,17 @@ _DEK_OPENER = re.compile(
     r"как|почему|что|кто|где|когда|зачем|какие|какой|jak|dlaczego|kto|gdzie|kiedy|"
     r"nasıl|neden|niçin|hur|varför|vad|vem|hvordan|hvorfor|hvad|hvem|proč|kdo|kde|"
     r"miért|hogyan|por que|o que|quem|onde|de ce|cine|unde|cum|πώς|γιατί|ποιος|як|чому|"
-    r"що|хто)(?!\w)",
+    r"що|хто)(?!\w)(?![ \t\u00a0]*[,:;])",
     re.IGNORECASE,
 )
 _QUESTION_END = re.compile(r"[?？][\"'”’»)\]]*\s*$")
 
 
 def is_dek(line: str) -> bool:
-    """A line that opens with a question word and does not end in a question mark: an
-    indirect question, the form of a dek that explains a short headline above it (a
-    headline over a kicker asks directly: 'Wer zahlt für den Hafen?')."""
+    """A line that opens with a question word (not followed by a comma or colon: 'Como,
+    riapre il sentiero' names the town) and does not end in a question mark: an indirect
+    question, the form of a dek that explains a short headline above it (a headline over
+    a kicker asks directly: 'Wer zahlt für den Hafen?')."""
     return _DEK_OPENER.match(line) is not None and _QUESTION_END.search(line) is None
 
 
@@ -345,9 +346,11 @@ def is_dek(line: str) -> bool:
 # Lisa van Dam (Querido)', 'The Night Ferry by Anna Cole (Faber)', 'Laut Bercerita karya
 # Leila S. Chudori'): a review's or a jury's picks, the story's own list, never the
 # headlines of a teaser block.
+# Italian 'di' and 'da' count only after a comma (', di Elena Ferrante'): Indonesian headlines
+# in title case use 'di' ('in') before place names ('Jembatan Kayu di Lebak Ambruk').
 _MAKER = re.compile(
     r"(?:,[ \t\u00a0]+|[ \t\u00a0])d['’](?=\w)"
-    r"|(?:[ \t\u00a0](?:by|von|door|van|de|di|da|par|karya|oleh|av|af|przez|od|от|de la)"
+    r"|(?:[ \t\u00a0](?:by|von|door|van|de|par|karya|oleh|av|af|przez|od|от|de la)"
     r"|[ \t\u00a0][–—-]|,(?:[ \t\u00a0](?:by|von|door|de|di|da|par))?)[ \t\u00a0]+"
 )
 _NAME_PARTICLES = frozenset(
