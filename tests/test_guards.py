@@ -1,6 +1,6 @@
 """The over-removal guards the compiled engine reads in C against their reference in
 linetext.py: is_fact_line, is_dek, work_credit and echoes, and the tests the engine puts
-before three of them (a line a test rules out is one its guard refuses).
+before two of them (a line a test rules out is one its guard refuses).
 
 Each is run on every line of every corpus case, on each line's neighbour below, on
 variants of a sample of them (case changes, bullets, list numbers, digits, punctuation,
@@ -233,7 +233,7 @@ GUARDS = {
     "dek": (linetext.is_dek, speedups.dek),
     "credit": (linetext.work_credit, speedups.work_credit),
 }
-PRECHECKS = {"dek": speedups.dek_possible, "credit": speedups.credit_possible}
+PRECHECKS = {"dek": speedups.dek_possible}
 
 
 def _same_on_lines(lines: list[str]) -> None:

@@ -561,77 +561,11 @@ cdef bint _dek_possible(int kind, const void* data, Py_ssize_t start, Py_ssize_t
     return False
 
 
-cdef bint _credit_possible(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
-    """Whether linetext.work_credit may find a maker in the line. It needs a bracket, a
-    comma, a dash between blanks, "d'" or one of its maker words ('by', 'von', 'karya' …)
-    between blanks, and two words that open with a capital or are an initial ('S.'): most
-    teaser headlines have neither and are never read by it."""
-    cdef Py_UCS4 c, prev = 32
-    cdef int capitals = 0
-    cdef bint marker = False
-    cdef Py_ssize_t k, word = -1
-    for k in range(start, end + 1):
-        c = PyUnicode_READ(kind, data, k) if k < end else 32
-        if Py_UNICODE_ISSPACE(c):
-            if word >= 0 and not marker:
-                marker = _maker_word(kind, data, word, k)
-            word = -1
-        else:
-            if word < 0:
-                word = k
-            if c == 0x28 or c == 0x2C:  # '(' ','
-                marker = True
-            elif (c == 0x2D or c == 0x2013 or c == 0x2014) and Py_UNICODE_ISSPACE(prev) and (
-                k + 1 < end and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k + 1))
-            ):
-                marker = True
-            elif (c == 0x27 or c == 0x2019) and prev == 0x64 and k - 1 == word:  # d'
-                marker = True
-            if _word_char(c) and not _word_char(prev) and (
-                Py_UNICODE_ISUPPER(c)
-                or (k + 1 < end and PyUnicode_READ(kind, data, k + 1) == 0x2E)
-            ):
-                capitals += 1
-        if marker and capitals >= 2:
-            return True
-        prev = c
-    return False
-
-
-cdef bint _maker_word(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
-    """Whether the word is one of linetext._MAKER's maker words: by, von, door, van, de,
-    par, karya, oleh, av, af, przez, od, от ('di' and 'da' count only after a comma)."""
-    cdef Py_ssize_t n = end - start
-    cdef Py_UCS4 a, b
-    if n < 2 or n > 5:
-        return False
-    a = PyUnicode_READ(kind, data, start)
-    b = PyUnicode_READ(kind, data, start + 1)
-    if n == 2:
-        return (
-            (a == 0x62 and b == 0x79) or (a == 0x64 and b == 0x65)
-            or (a == 0x61 and (b == 0x76 or b == 0x66)) or (a == 0x6F and b == 0x64)
-            or (a == 0x43E and b == 0x442)
-        )
-    cdef Py_UCS4 c = PyUnicode_READ(kind, data, start + 2)
-    if n == 3:
-        return (a == 0x76 and ((b == 0x6F and c == 0x6E) or (b == 0x61 and c == 0x6E))) or (
-            a == 0x70 and b == 0x61 and c == 0x72
-        )
-    cdef Py_UCS4 d = PyUnicode_READ(kind, data, start + 3)
-    if n == 4:
-        return (a == 0x64 and b == 0x6F and c == 0x6F and d == 0x72) or (
-            a == 0x6F and b == 0x6C and c == 0x65 and d == 0x68
-        )
-    cdef Py_UCS4 e = PyUnicode_READ(kind, data, start + 4)
-    return (a == 0x6B and b == 0x61 and c == 0x72 and d == 0x79 and e == 0x61) or (
-        a == 0x70 and b == 0x72 and c == 0x7A and d == 0x65 and e == 0x7A
-    )
-
-
 cdef inline bint _word_char(Py_UCS4 c) noexcept:
     """What `\\w` matches in a `re` str pattern: alphanumeric or the underscore."""
-    return Py_UNICODE_ISALPHA(c) or Py_UNICODE_ISNUMERIC(c) or c == 0x5F
+    if c < 128:
+        return (48 <= c <= 57) or (65 <= c <= 90) or (97 <= c <= 122) or c == 0x5F
+    return Py_UNICODE_ISALPHA(c) or Py_UNICODE_ISNUMERIC(c)
 
 
 cdef bint _colon_end(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
@@ -1500,15 +1434,11 @@ cdef class NativeEngine:
         cdef int first
         if j < 0:
             return False
-        if not _credit_possible(doc.kind, doc.data, doc.starts[j], doc.content_end(j)):
-            return False
         first = _credit(doc.kind, doc.data, doc.starts[j], doc.content_end(j))
         if first != 1:
             return first == 2
         k = doc.neighbour(j, 1)
-        return k >= 0 and _credit_possible(
-            doc.kind, doc.data, doc.starts[k], doc.content_end(k)
-        ) and _credit(doc.kind, doc.data, doc.starts[k], doc.content_end(k)) > 0
+        return k >= 0 and _credit(doc.kind, doc.data, doc.starts[k], doc.content_end(k)) > 0
 
     cdef int _keep_echoed_subheadings(self, _Doc doc) except -1:
         """engine._keep_echoed_subheadings: a removed line or block heading of a few words
@@ -3055,6 +2985,8 @@ cdef class _Matches:
 
 cdef inline bint _letter(Py_UCS4 c) noexcept:
     """`[^\\W\\d_]`: a word character that is neither a decimal digit nor '_'."""
+    if c < 128:
+        return (65 <= c <= 90) or (97 <= c <= 122)
     return Py_UNICODE_ISALNUM(c) and not Py_UNICODE_ISDECIMAL(c)
 
 
@@ -3089,13 +3021,18 @@ cdef struct Words:
     int n
     int offsets[160]   # word k is chars[offsets[k]:offsets[k + 1]]
     Py_UCS4 chars[1200]
+    int first[64]      # the first word whose first character is c, by c % 64 (-1 if none)
+    int next[160]      # the next word after word k with a first character alike modulo 64
 
 
 cdef int _pack_words(Words* into, words, bint fold) except -1:
     cdef int at = 0
     cdef Py_UCS4 c
+    cdef int w, last
     into.n = 0
     into.offsets[0] = 0
+    for w in range(64):
+        into.first[w] = -1
     for word in words:
         if into.n + 2 > 160 or at + len(word) > 1200:
             raise ValueError("a guard's word list outgrew its table")
@@ -3104,6 +3041,10 @@ cdef int _pack_words(Words* into, words, bint fold) except -1:
             at += 1
         into.n += 1
         into.offsets[into.n] = at
+    for w in range(into.n - 1, -1, -1):  # chains in the list's order
+        last = <uint32_t>into.chars[into.offsets[w]] & 63
+        into.next[w] = into.first[last]
+        into.first[last] = w
     return 0
 
 
@@ -3272,16 +3213,20 @@ cdef bint _dek(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noe
     if k >= end:
         return False
     first = _re_fold(PyUnicode_READ(kind, data, k))
-    for w in range(_DEK.n):
+    w = _DEK.first[<uint32_t>first & 63]
+    while w >= 0:
         if _DEK.chars[_DEK.offsets[w]] != first or not _word_at(&_DEK, w, kind, data, k, end, True):
+            w = _DEK.next[w]
             continue
         after = k + _DEK.offsets[w + 1] - _DEK.offsets[w]
         if after < end and _word_char(PyUnicode_READ(kind, data, after)):
+            w = _DEK.next[w]
             continue
         after = _skip_blanks(kind, data, after, end)
         if after < end:
             c = PyUnicode_READ(kind, data, after)
             if c == 0x2C or c == 0x3A or c == 0x3B:
+                w = _DEK.next[w]
                 continue
         return not _question_end(kind, data, start, end)
     return False
@@ -3414,12 +3359,18 @@ cdef Py_ssize_t _maker_word_end(
     blank follows it); the word's place in the list into *which."""
     cdef int w
     cdef Py_ssize_t after
-    for w in range(words.n):
-        if _word_at(words, w, kind, data, k, end, False):
+    cdef Py_UCS4 first
+    if k >= end:
+        return -1
+    first = PyUnicode_READ(kind, data, k)
+    w = words.first[<uint32_t>first & 63]
+    while w >= 0:
+        if words.chars[words.offsets[w]] == first and _word_at(words, w, kind, data, k, end, False):
             after = k + words.offsets[w + 1] - words.offsets[w]
             if after < end and _blank_char(PyUnicode_READ(kind, data, after)):
                 which[0] = w
                 return _skip_blanks(kind, data, after, end)
+        w = words.next[w]
     return -1
 
 
@@ -3479,12 +3430,13 @@ cdef bint _format_mark(int kind, const void* data, Py_ssize_t k, Py_ssize_t end)
     if k >= end:
         return False
     first = _re_fold(PyUnicode_READ(kind, data, k))
-    for w in range(_FORMAT.n):
-        if _FORMAT.chars[_FORMAT.offsets[w]] != first or not _word_at(&_FORMAT, w, kind, data, k, end, True):
-            continue
-        after = k + _FORMAT.offsets[w + 1] - _FORMAT.offsets[w]
-        if after >= end or not _word_char(PyUnicode_READ(kind, data, after)):
-            return True
+    w = _FORMAT.first[<uint32_t>first & 63]
+    while w >= 0:
+        if _FORMAT.chars[_FORMAT.offsets[w]] == first and _word_at(&_FORMAT, w, kind, data, k, end, True):
+            after = k + _FORMAT.offsets[w + 1] - _FORMAT.offsets[w]
+            if after >= end or not _word_char(PyUnicode_READ(kind, data, after)):
+                return True
+        w = _FORMAT.next[w]
     return False
 
 
@@ -3527,8 +3479,12 @@ cdef int _credit(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) n
             or _format_mark(kind, data, a, z)
         ):
             paren = False
-    k = start  # _MAKER.finditer(body)
+    k = start  # _MAKER.finditer(body): its matches start at a comma or a blank
     while k < body:
+        c = PyUnicode_READ(kind, data, k)
+        if not (c == 0x2C or _blank_char(c)):
+            k += 1
+            continue
         q = _maker_at(kind, data, k, body, &karya)
         if q < 0:
             k += 1
@@ -3649,13 +3605,6 @@ def dek_possible(str line):
 def work_credit(str line):
     """linetext.work_credit as the compiled engine reads it (exposed for the tests)."""
     return _credit(PyUnicode_KIND(line), PyUnicode_DATA(line), 0, PyUnicode_GET_LENGTH(line))
-
-
-def credit_possible(str line):
-    """The compiled engine's test before work_credit (exposed for the tests)."""
-    return _credit_possible(
-        PyUnicode_KIND(line), PyUnicode_DATA(line), 0, PyUnicode_GET_LENGTH(line)
-    )
 
 
 def echoes(str label, str line):
