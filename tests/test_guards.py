@@ -72,6 +72,7 @@ VARIANTS = (
     lambda s: " \t" + s + " \u00a0",
     lambda s: s + "\r",
     lambda s: s + "?",
+    lambda s: s + "？」",
     lambda s: s + ".",
     lambda s: s + ":",
     lambda s: "«" + s + "»",
@@ -155,6 +156,8 @@ DEK_LINES = [
     "How?\u00a0)",
     "Quem paga? »",
     "Quem paga?»",
+    "Warum der Hafen nicht öffnet？",
+    "Warum der Hafen nicht öffnet？ ”",
 ]
 CREDIT_LINES = [
     "De zee van Tromsø – Lisa van Dam (Querido)",
@@ -201,6 +204,14 @@ CREDIT_LINES = [
     "Tor – ǅemal Bey (Querido)",
     "Tor – Lisa VAN DAM (Querido)",
     "Tor – Lisa Kelvin \u212aAN (Querido)",
+    "Tor by Anna Cole (+\tVideo)",
+    "Tor by Anna Cole (+ \t Fotos extra)",
+    "Tor by Anna Cole (Videoteca)",
+    # A publisher in brackets: 2 to 60 characters.
+    *(f"Tor – Lisa van Dam (Q{'x' * n})" for n in (0, 1, 58, 59, 60, 61)),
+    # A maker's name before a dash: at most 41 characters.
+    *(f"Anna Maria C{'c' * n} – Tor" for n in range(26, 32)),
+    *(f"  Anna Maria C{'c' * n}\u00a0—\u00a0Tor" for n in range(26, 32)),
 ]
 ECHO_PAIRS = [
     ("Werbung", "Auch personalisierte Werbung wird oft ohne Einwilligung ausgespielt."),

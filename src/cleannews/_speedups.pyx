@@ -3266,7 +3266,8 @@ cdef bint _initial(int kind, const void* data, Py_ssize_t start, Py_ssize_t end)
 
 cdef bint _particle(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
     """word.lower() in linetext._NAME_PARTICLES. Those are ASCII, and no character but the
-    ASCII letters and the Kelvin sign has a lower case all ASCII letters."""
+    ASCII letters and the Kelvin sign (whose lower case is 'k', in no particle today) has a
+    lower case all ASCII letters."""
     cdef Py_UCS4 low[6]
     cdef Py_ssize_t n = end - start, k
     cdef Py_UCS4 c
