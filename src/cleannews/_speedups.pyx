@@ -31,6 +31,9 @@ from operator import itemgetter
 from cleannews import linetext as _linetext
 from cleannews import model as _model
 from cleannews.linetext import _is_edge
+from cleannews.linetext import mid_sentence_line as _mid_sentence_line
+from cleannews.linetext import wrapped_headline_line as _wrapped_headline_line
+from cleannews.linetext import label_mid_sentence_line as _label_mid_sentence_line
 from cleannews.linetext import echoes as _echoes
 from cleannews.linetext import is_dek as _is_dek
 from cleannews.linetext import is_fact_line as _is_fact_line
@@ -972,6 +975,8 @@ cdef class _Doc:
             self.kind, self.data, self.starts[j], self.content_end(j)
         ) or _lower_word_start(self.kind, self.data, self.starts[j], self.content_end(j)):
             return False
+        if _wrapped_headline_line(self, j) or _label_mid_sentence_line(self, i):
+            return False  # engine._kicker_place: a sentence broken across lines
         if head and self.lines_above(i, KICKER_MAX_ABOVE + 1) > KICKER_MAX_ABOVE:
             # Labels run bottom-up: lines above may still go in this run (rerun_pending).
             # Refused for the lines above: the caller records it once the line matches
@@ -1444,6 +1449,8 @@ cdef class NativeEngine:
                     continue
             if not self._matches_line(index, doc.content(i)):
                 continue
+            if not (<str>self.codes[index]).startswith("AD") and _mid_sentence_line(doc, i):
+                continue  # engine._apply: a piece of a sentence broken across lines
             if r.scope == S_LINE:
                 doc.delete(i, index)
             elif r.scope == S_BLOCK:

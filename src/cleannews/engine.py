@@ -41,10 +41,13 @@ from cleannews.linetext import (
     is_list_item,
     is_prose,
     is_score,
+    label_mid_sentence_line,
+    mid_sentence_line,
     normalize_line,
     starts_lowercase_word,
     word_count,
     work_credit,
+    wrapped_headline_line,
 )
 from cleannews.model import GUARD_MIN_WORDS, GUARD_SHARE, Removal, Rule
 
@@ -411,6 +414,8 @@ def _apply(doc: Document, compiled: CompiledRule, lines: list[int] | range) -> N
             continue
         if rule.before_headline and not _kicker_place(doc, i, line, rule.zone == "head"):
             continue
+        if not rule.code.startswith("AD") and mid_sentence_line(doc, i):
+            continue  # a piece of a sentence broken across lines (an ad slot may split one)
         if rule.scope == "line":
             doc.deleted[i] = compiled
         elif rule.scope == "block":
@@ -464,6 +469,8 @@ def _kicker_place(doc: Document, i: int, line: str, head: bool) -> bool:
     below = doc.content(j)
     if not is_headline(below) or is_score(below) or starts_lowercase_word(below):
         return False
+    if wrapped_headline_line(doc, j) or label_mid_sentence_line(doc, i):
+        return False  # the start of a sentence broken across lines, not a headline
     if head and _lines_above(doc, i, KICKER_MAX_ABOVE + 1) > KICKER_MAX_ABOVE:
         # Labels run bottom-up: lines above may still go in this run (see rerun_pending).
         if doc.kicker_refused_top < 0 or i < doc.kicker_refused_top:
