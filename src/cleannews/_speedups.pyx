@@ -104,6 +104,7 @@ cdef struct RInfo:
     int min_repeats
     int max_items
     int max_below
+    bint all_below
     int item_max_words
     bint allow_prose
     bint after_prose
@@ -1242,6 +1243,7 @@ cdef class NativeEngine:
             r.min_repeats = rule.min_repeats
             r.max_items = rule.max_items
             r.max_below = rule.max_below
+            r.all_below = rule.all_below
             r.item_max_words = rule.item_max_words
             r.allow_prose = rule.allow_prose
             r.after_prose = rule.after_prose
@@ -1393,6 +1395,20 @@ cdef class NativeEngine:
 
     # -- one rule over some lines
 
+    cdef bint _run_to_end(self, _Doc doc, int index, Py_ssize_t i) except -1:
+        """engine._run_to_end: no lead-in ending in a colon right above the run of lines the
+        rule matches that line i is in (engine._under_lead_in), and every live non-blank
+        line below line i matches the rule."""
+        cdef Py_ssize_t k = doc.neighbour(i, -1)
+        while k >= 0 and self._matches_line(index, doc.content(k)):
+            k = doc.neighbour(k, -1)
+        if k >= 0 and _colon_end(doc.kind, doc.data, doc.starts[k], doc.content_end(k)):
+            return False
+        for k in range(i + 1, doc.count):
+            if doc.alive(k) and not doc.blank(k) and not self._matches_line(index, doc.content(k)):
+                return False
+        return True
+
     cdef bint _matches_line(self, int index, str line) except -1:
         phrases = self.line_phrases[index]
         if phrases is not None and _normalize(line) in <frozenset>phrases:
@@ -1460,7 +1476,7 @@ cdef class NativeEngine:
                 # keeps the tail; so do more than max_below lines (engine._lines_below).
                 if doc.last_full_stop() <= i and not doc.item_below(i) and not (
                     r.max_below and doc.lines_below(i, r.max_below + 1) > r.max_below
-                ):
+                ) and not (r.all_below and not self._run_to_end(doc, index, i)):
                     for j in range(i, doc.count):
                         doc.delete(j, index)
             else:
