@@ -32,6 +32,7 @@ from cleannews import linetext as _linetext
 from cleannews import model as _model
 from cleannews.linetext import _is_edge
 from cleannews.linetext import mid_sentence_line as _mid_sentence_line
+from cleannews.linetext import option_line_in as _option_line_in
 from cleannews.linetext import wrapped_headline_line as _wrapped_headline_line
 from cleannews.linetext import label_mid_sentence_line as _label_mid_sentence_line
 from cleannews.linetext import echoes as _echoes
@@ -1465,8 +1466,10 @@ cdef class NativeEngine:
                     continue
             if not self._matches_line(index, doc.content(i)):
                 continue
-            if not (<str>self.codes[index]).startswith("AD") and _mid_sentence_line(doc, i):
-                continue  # engine._apply: a piece of a sentence broken across lines
+            if not (<str>self.codes[index]).startswith("AD") and (
+                _mid_sentence_line(doc, i) or _option_line_in(doc, i)
+            ):
+                continue  # engine._apply: a piece of a sentence broken across lines, an option
             if r.scope == S_LINE:
                 doc.delete(i, index)
             elif r.scope == S_BLOCK:

@@ -44,6 +44,7 @@ from cleannews.linetext import (
     label_mid_sentence_line,
     mid_sentence_line,
     normalize_line,
+    option_line_in,
     starts_lowercase_word,
     word_count,
     work_credit,
@@ -414,8 +415,11 @@ def _apply(doc: Document, compiled: CompiledRule, lines: list[int] | range) -> N
             continue
         if rule.before_headline and not _kicker_place(doc, i, line, rule.zone == "head"):
             continue
-        if not rule.code.startswith("AD") and mid_sentence_line(doc, i):
-            continue  # a piece of a sentence broken across lines (an ad slot may split one)
+        if not rule.code.startswith("AD") and (
+            mid_sentence_line(doc, i) or option_line_in(doc, i)
+        ):
+            continue  # a piece of a sentence broken across lines (an ad slot may split one),
+            # or a quiz's answer option next to its neighbour ('(C) Jakarta')
         if rule.scope == "line":
             doc.deleted[i] = compiled
         elif rule.scope == "block":

@@ -591,3 +591,40 @@ def wrapped_headline_line(doc: _Lines, j: int) -> bool:
 def label_mid_sentence_line(doc: _Lines, i: int) -> bool:
     """label_mid_sentence for line i of a Document (or the compiled one)."""
     return label_mid_sentence(doc.content, i, _wrapped_text(doc))
+
+
+# An answer option of a quiz or a test question: a letter in brackets or before a bracket or
+# full stop ('(C) Jakarta', 'b) 42', 'D. Medan').
+_OPTION = re.compile(r"[ \t\u00a0]*([(\[]?)([A-Ea-e])([).\]])[ \t\u00a0]+\S")
+
+
+def _option_letter(line: str) -> tuple[str, int, str] | None:
+    m = _OPTION.match(line)
+    if m is None or (m.group(1) and m.group(3) == "."):
+        return None
+    return m.group(1), ord(m.group(2).lower()), m.group(3)
+
+
+def option_line(content: Callable[[int], str], count: int, i: int) -> bool:
+    """Whether line i is an answer option next to the option before or after it, written
+    the same way ('(B) Surabaya' / '(C) Jakarta' / '(D) Medan'): the question's choices,
+    whatever one of them looks like alone ('(C) Jakarta' is no copyright credit)."""
+    mine = _option_letter(content(i))
+    if mine is None:
+        return False
+    for step in (-1, 1):
+        j = i + step
+        while 0 <= j < count and is_blank(content(j)):
+            j += step
+        if 0 <= j < count:
+            other = _option_letter(content(j))
+            if other is not None and other[0] == mine[0] and other[2] == mine[2] and (
+                other[1] == mine[1] + step
+            ):
+                return True
+    return False
+
+
+def option_line_in(doc: _Lines, i: int) -> bool:
+    """option_line for line i of a Document (or the compiled one)."""
+    return option_line(doc.content, doc.count, i)
