@@ -651,6 +651,38 @@ cdef inline bint _word_char(Py_UCS4 c) noexcept:
     return Py_UNICODE_ISALPHA(c) or Py_UNICODE_ISNUMERIC(c) or c == 0x5F
 
 
+cdef bint _open_end(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """What linetext.ends_open needs (and more): the last character before trailing spaces is
+    a word character, a comma, an opening bracket, a slash, an ampersand or a dash. The
+    compiled test before the Python one, which few lines reach."""
+    cdef Py_ssize_t k = end - 1
+    while k >= start and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k)):
+        k -= 1
+    if k < start:
+        return False
+    cdef Py_UCS4 c = PyUnicode_READ(kind, data, k)
+    return _word_char(c) or c == 0x2C or c == 0x28 or c == 0x5B or c == 0x2F or c == 0x26 or (
+        c == 0x2D or c == 0x2013 or c == 0x2014
+    )
+
+
+cdef bint _option_start(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """What linetext._OPTION needs first: an opening bracket, or a letter A-E (either case)
+    followed by a closing bracket or a full stop, after leading spaces."""
+    cdef Py_ssize_t k = start
+    while k < end and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k)):
+        k += 1
+    if k + 1 >= end:
+        return False
+    cdef Py_UCS4 c = PyUnicode_READ(kind, data, k)
+    if c == 0x28 or c == 0x5B:
+        return True
+    if not ((0x41 <= c <= 0x45) or (0x61 <= c <= 0x65)):
+        return False
+    c = PyUnicode_READ(kind, data, k + 1)
+    return c == 0x29 or c == 0x2E or c == 0x5D
+
+
 cdef bint _colon_end(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
     """Whether the line ends in a colon, before trailing spaces and closing quotes/brackets:
     where `[:：]["'”’»«)\\]]*\\s*$` matches (linetext.is_headline)."""
@@ -977,8 +1009,6 @@ cdef class _Doc:
             self.kind, self.data, self.starts[j], self.content_end(j)
         ) or _lower_word_start(self.kind, self.data, self.starts[j], self.content_end(j)):
             return False
-        if _wrapped_headline_line(self, j) or _label_mid_sentence_line(self, i):
-            return False  # engine._kicker_place: a sentence broken across lines
         if head and self.lines_above(i, KICKER_MAX_ABOVE + 1) > KICKER_MAX_ABOVE:
             # Labels run bottom-up: lines above may still go in this run (rerun_pending).
             # Refused for the lines above: the caller records it once the line matches
@@ -1467,9 +1497,17 @@ cdef class NativeEngine:
             if not self._matches_line(index, doc.content(i)):
                 continue
             if not (<str>self.codes[index]).startswith("AD") and (
-                _mid_sentence_line(doc, i) or _option_line_in(doc, i)
+                (i > 0 and _open_end(doc.kind, doc.data, doc.starts[i - 1], doc.content_end(i - 1))
+                 and _mid_sentence_line(doc, i))
+                or (_option_start(doc.kind, doc.data, doc.starts[i], doc.content_end(i))
+                    and _option_line_in(doc, i))
             ):
                 continue  # engine._apply: a piece of a sentence broken across lines, an option
+            if r.before_headline and (
+                _wrapped_headline_line(doc, doc.neighbour(i, 1))
+                or _label_mid_sentence_line(doc, i)
+            ):
+                continue  # engine._kicker_place: a sentence broken across lines, no headline
             if r.scope == S_LINE:
                 doc.delete(i, index)
             elif r.scope == S_BLOCK:

@@ -415,6 +415,10 @@ def _apply(doc: Document, compiled: CompiledRule, lines: list[int] | range) -> N
             continue
         if rule.before_headline and not _kicker_place(doc, i, line, rule.zone == "head"):
             continue
+        if rule.before_headline and (
+            wrapped_headline_line(doc, _neighbour(doc, i, 1)) or label_mid_sentence_line(doc, i)
+        ):
+            continue  # the line below starts a sentence broken across lines, not a headline
         if not rule.code.startswith("AD") and (
             mid_sentence_line(doc, i) or option_line_in(doc, i)
         ):
@@ -484,8 +488,6 @@ def _kicker_place(doc: Document, i: int, line: str, head: bool) -> bool:
     below = doc.content(j)
     if not is_headline(below) or is_score(below) or starts_lowercase_word(below):
         return False
-    if wrapped_headline_line(doc, j) or label_mid_sentence_line(doc, i):
-        return False  # the start of a sentence broken across lines, not a headline
     if head and _lines_above(doc, i, KICKER_MAX_ABOVE + 1) > KICKER_MAX_ABOVE:
         # Labels run bottom-up: lines above may still go in this run (see rerun_pending).
         if doc.kicker_refused_top < 0 or i < doc.kicker_refused_top:

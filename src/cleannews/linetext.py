@@ -428,8 +428,9 @@ def _is_name(words: list[str], all_caps: bool = False) -> bool:
 # text nodes with line breaks): 'menghentikan sementara operasional' / 'PT GAG Nikel' /
 # 'di Raja Ampat.'. A line there is a piece of a sentence, whatever it looks like alone.
 # A line ends open when no sentence or clause ends there: a word, a comma, an opening
-# bracket or a dash last (a quote mark may close a quote).
-_OPEN_END = re.compile(r"[\w,(\[/&–—-][ \t\u00a0]*$")
+# bracket or a dash last (a quote mark may close a quote). Tested on the last character
+# only: a search for the end of a long paragraph line tries every position of it.
+_OPEN_LAST = frozenset(",([/&–—-_")
 # A line going on from the one above it: opening with a closing bracket, a comma, full stop,
 # semicolon or colon (', Provinsi Papua Barat Daya.', ') menyatakan').
 _GOING_ON = re.compile(r"[ \t\u00a0]*[),.;:\]](?!\.)")
@@ -445,15 +446,17 @@ WRAPPED_MIN_JOINS = 3
 
 
 def ends_open(line: str) -> bool:
-    """The line stops where no sentence or clause ends (see _OPEN_END)."""
-    return _OPEN_END.search(line) is not None and _SENTENCE_END.search(line) is None
+    """The line stops where no sentence or clause ends: a word character, a comma, an opening
+    bracket or a dash last (never sentence punctuation nor a closing quote or bracket)."""
+    last = line.rstrip(" \t\u00a0\r")[-1:]
+    return bool(last) and (last.isalnum() or last in _OPEN_LAST)
 
 
 def _middle_end(line: str) -> bool:
     """The line ends in the middle of a sentence: with a word all in lower case ('… sementara
     operasional'), a comma or an opening bracket; not a name ('Kirsten Freund'), a handle
     or a link."""
-    words = line.split()
+    words = line.rsplit(None, 1)  # from the right: the last word only
     if not words:
         return False
     last = words[-1]
@@ -472,7 +475,10 @@ def _rest_of_sentence(line: str) -> bool:
 
 def _sentence_piece(line: str) -> bool:
     """Long enough, or marked enough, to be part of a sentence rather than a keyword."""
-    return len(line.split()) >= HEADLINE_MIN_WORDS or _INNER_MARK.search(line) is not None
+    return (
+        len(line.split(None, HEADLINE_MIN_WORDS)) >= HEADLINE_MIN_WORDS
+        or _INNER_MARK.search(line) is not None
+    )
 
 
 def wrapped_joins(content: Callable[[int], str], count: int, enough: int) -> int:
