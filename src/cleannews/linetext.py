@@ -576,7 +576,12 @@ def _wrapped_text(doc: _Lines) -> Callable[[], bool]:
     def wrapped() -> bool:
         memo = _wrapped_memo[0]
         if memo[0] is not doc:
-            joins = wrapped_joins(doc.content, doc.count, WRAPPED_MIN_JOINS)
+            fast = getattr(doc, "wrapped_joins", None)  # the compiled document's, in place
+            joins = (
+                fast(WRAPPED_MIN_JOINS)
+                if fast is not None
+                else wrapped_joins(doc.content, doc.count, WRAPPED_MIN_JOINS)
+            )
             memo = (doc, joins >= WRAPPED_MIN_JOINS)
             _wrapped_memo[0] = memo
         return memo[1]
