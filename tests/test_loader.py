@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cleannews import Cleaner, PackError
-from cleannews.loader import builtin_pack_paths, load_pack, load_packs
+from cleannews.loader import builtin_pack_paths, load_pack, load_packs, shared_fragments
 
 GOOD_RULE = """
 [[rule]]
@@ -72,6 +72,53 @@ def test_unless_guards_a_prefix_phrase(tmp_path: Path) -> None:
     assert cleaner.clean(story + "TEST MARKER here\n") == story
     quoted = story + "TEST MARKER here, the fake page said.\n"
     assert cleaner.clean(quoted) == quoted
+
+
+def test_a_pack_names_its_own_fragment_and_a_shared_one(tmp_path: Path) -> None:
+    header = 'schema = 1\ncategory = "AD"\n[define]\npage-said = ", the (?:fake )?page said"\n'
+    rule = GOOD_RULE.format(extra='match = "prefix"\nunless = "[^,]*%{page-said}"')
+    cleaner = Cleaner(packs=[write_pack(tmp_path, rule, header)], builtin=False)
+    story = "The council met on Monday evening to vote.\n"
+    assert cleaner.clean(story + "TEST MARKER here\n") == story
+    quoted = story + "TEST MARKER here, the fake page said.\n"
+    assert cleaner.clean(quoted) == quoted
+    rule = GOOD_RULE.format(extra='match = "prefix"\nunless = "%{attributed-speech}"')
+    cleaner = Cleaner(packs=[write_pack(tmp_path, rule)], builtin=False)
+    quoted = story + "TEST MARKER here, the banner on the page said.\n"
+    assert cleaner.clean(quoted) == quoted
+    assert cleaner.clean(story + "TEST MARKER here, see below\n") == story
+
+
+@pytest.mark.parametrize(
+    ("define", "use", "field", "message"),
+    [
+        ("", "%{nowhere}", "'unless'", "unknown fragment %{nowhere} (known: attributed-speech)"),
+        ("Said_By = 'x'", "x", "'define.Said_By'", "must be kebab-case"),
+        ("attributed-speech = 'x'", "x", "'define.attributed-speech'", "already defined"),
+        ("said = '%{attributed-speech}'", "x", "'define.said'", "cannot name another"),
+        ("said = 3", "x", "'define.said'", "non-empty string"),
+        ("said = '(unclosed'", "%{said}", "'unless'", "bad regex"),
+    ],
+)
+def test_bad_fragment_names_file_and_field(
+    tmp_path: Path, define: str, use: str, field: str, message: str
+) -> None:
+    header = f'schema = 1\ncategory = "AD"\n[define]\n{define}\n'
+    rule = GOOD_RULE.format(extra=f'match = "prefix"\nunless = "{use}"')
+    with pytest.raises(PackError) as info:
+        load_pack(write_pack(tmp_path, rule, header))
+    text = str(info.value)
+    assert str(tmp_path / "pack.toml") in text
+    assert field in text
+    assert message in text
+
+
+def test_shipped_patterns_name_shared_fragments_instead_of_copying_them() -> None:
+    fragments = shared_fragments().items()
+    for path in builtin_pack_paths():
+        raw = path.read_text(encoding="utf-8")
+        copied = [name for name, fragment in fragments if fragment in raw]
+        assert not copied, f"{path.name} copies %{{{copied[0]}}}: name it instead"
 
 
 def test_max_below_keeps_a_tail_marker_over_a_list(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ author never has to read a traceback.
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -28,6 +29,7 @@ _PACK_KEYS = {
     "fingerprints",
     "min_fingerprints",
     "disable",
+    "define",
     "rule",
 }
 _RULE_KEYS = {
@@ -80,6 +82,9 @@ MAX_TRIGGER_LEAD = 8
 _CODE = re.compile(r"[A-Z]{2}[0-9]{3,4}")
 _NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _LANG = re.compile(r"[a-z]{2,3}")
+# `%{name}` in a pattern: a shared fragment (packs/defines.toml, or the pack's own [define]).
+_REFERENCE = re.compile(r"%\{([^{}]*)\}")
+_PATTERN_FIELDS = ("pattern", "trigger_pattern", "unless")
 
 
 class PackError(ValueError):
@@ -117,25 +122,74 @@ def load_pack(path: str | Path, label: str | None = None, *, trusted: bool = Fal
     `trusted` skips compiling the regexes just to check them: for the shipped packs, whose
     every pattern the test suite compiles, that is start-up time saved on each run.
     """
+    return parse_pack(_read_toml(path, label), label or str(path), trusted=trusted)
+
+
+def _read_toml(path: str | Path, label: str | None = None) -> dict[str, Any]:
     name = label or str(path)
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise PackError(name, f"cannot read: {exc.strerror or exc}") from None
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        return tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise PackError(name, "not UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         raise PackError(name, f"invalid TOML: {exc}") from None
-    return parse_pack(data, name, trusted=trusted)
+
+
+@functools.cache
+def shared_fragments() -> dict[str, str]:
+    """The pattern fragments every pack may name as `%{name}` (packs/defines.toml)."""
+    path = Path(str(resources.files("cleannews") / "packs" / "defines.toml"))
+    data = _read_toml(path, "packs/defines.toml")
+    _closed(data, {"schema", "define"}, "packs/defines.toml", None)
+    _check_schema(data, "packs/defines.toml")
+    return _defines(data, "packs/defines.toml", {})
+
+
+def _check_schema(data: Mapping[str, Any], path: str) -> None:
+    if data.get("schema") != SCHEMA_VERSION:
+        raise PackError(path, f"must be {SCHEMA_VERSION} (the pack schema version)", field="schema")
+
+
+def _defines(data: Mapping[str, Any], path: str, shared: Mapping[str, str]) -> dict[str, str]:
+    """A file's [define] table: kebab-case names of non-empty pattern fragments that name no
+    other fragment and reuse no shared name."""
+    table = data.get("define", {})
+    if not isinstance(table, Mapping):
+        raise PackError(path, "must be a table of name -> pattern fragment", field="define")
+    for name, fragment in table.items():
+        field = f"define.{name}"
+        if not _NAME.fullmatch(name):
+            raise PackError(path, "a fragment's name must be kebab-case", field=field)
+        if name in shared:
+            raise PackError(path, "already defined in packs/defines.toml", field=field)
+        if not isinstance(fragment, str) or not fragment.strip():
+            raise PackError(path, "must be a non-empty string", field=field)
+        if _REFERENCE.search(fragment):
+            raise PackError(path, "a fragment cannot name another fragment", field=field)
+    return dict(table)
+
+
+def _expand(value: str, fragments: Mapping[str, str], path: str, code: str, key: str) -> str:
+    """`value` with every `%{name}` replaced by its fragment, in a group of its own."""
+
+    def fragment(found: re.Match[str]) -> str:
+        name = found.group(1)
+        if name not in fragments:
+            known = ", ".join(sorted(fragments)) or "none"
+            raise PackError(path, f"unknown fragment %{{{name}}} (known: {known})", code, key)
+        return f"(?:{fragments[name]})"
+
+    return _REFERENCE.sub(fragment, value)
 
 
 def parse_pack(data: Mapping[str, Any], path: str, *, trusted: bool = False) -> Pack:
     """Validate the TOML data of one pack; `path` is used in error messages only."""
     _closed(data, _PACK_KEYS, path, None)
-    if data.get("schema") != SCHEMA_VERSION:
-        raise PackError(path, f"must be {SCHEMA_VERSION} (the pack schema version)", field="schema")
+    _check_schema(data, path)
     category = _opt_str(data, "category", path, None)
     if category is not None and category not in CATEGORIES:
         raise PackError(path, f"unknown category {category!r}", field="category")
@@ -152,7 +206,9 @@ def parse_pack(data: Mapping[str, Any], path: str, *, trusted: bool = False) -> 
     rules_data = data.get("rule", [])
     if not isinstance(rules_data, list):
         raise PackError(path, "must be an array of tables ([[rule]])", field="rule")
-    rules = tuple(_parse_rule(r, path, category, trusted) for r in rules_data)
+    shared = shared_fragments()
+    fragments = {**shared, **_defines(data, path, shared)}
+    rules = tuple(_parse_rule(r, path, category, trusted, fragments) for r in rules_data)
     _unique(rules, path)
     return Pack(
         path=path,
@@ -189,7 +245,9 @@ def check_unique_codes(packs: Iterable[Pack]) -> None:
             seen[rule.code] = pack.path
 
 
-def _parse_rule(data: Any, path: str, category: str | None, trusted: bool) -> Rule:
+def _parse_rule(
+    data: Any, path: str, category: str | None, trusted: bool, fragments: Mapping[str, str]
+) -> Rule:
     if not isinstance(data, Mapping):
         raise PackError(path, "each [[rule]] must be a table", field="rule")
     code = data.get("code")
@@ -240,8 +298,9 @@ def _parse_rule(data: Any, path: str, category: str | None, trusted: bool) -> Ru
     fields["triggers"] = _str_list(data, "triggers", path, code)
     fields["langs"] = _str_list(data, "langs", path, code)
     fields["beside"] = _str_list(data, "beside", path, code)
-    for key in ("pattern", "trigger_pattern", "unless"):
-        fields[key] = _opt_str(data, key, path, code)
+    for key in _PATTERN_FIELDS:
+        value = _opt_str(data, key, path, code)
+        fields[key] = value and _expand(value, fragments, path, code, key)
     fields["trigger_lead"] = _trigger_lead(data, fields["triggers"], path, code)
     _check_patterns(fields, path, code, compile_them=not trusted)
     _check_shape(fields, path, code)
@@ -251,7 +310,7 @@ def _parse_rule(data: Any, path: str, category: str | None, trusted: bool) -> Ru
 
 
 def _check_patterns(fields: dict[str, Any], path: str, code: str, compile_them: bool) -> None:
-    for key in ("pattern", "trigger_pattern", "unless") if compile_them else ():
+    for key in _PATTERN_FIELDS if compile_them else ():
         if fields[key] is not None:
             try:
                 regex.compile(fields[key], regex.V0)
