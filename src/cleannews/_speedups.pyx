@@ -31,10 +31,6 @@ from operator import itemgetter
 from cleannews import linetext as _linetext
 from cleannews import model as _model
 from cleannews.linetext import _is_edge
-from cleannews.linetext import echoes as _echoes
-from cleannews.linetext import is_dek as _is_dek
-from cleannews.linetext import is_fact_line as _is_fact_line
-from cleannews.linetext import work_credit as _work_credit
 from cleannews.linetext import normalize_line as _normalize_slow
 from cleannews.model import Removal
 
@@ -52,6 +48,9 @@ cdef extern from "Python.h":
     Py_UCS4 PyUnicode_READ(int kind, const void* data, Py_ssize_t index)
     bint Py_UNICODE_ISALPHA(Py_UCS4 ch)
     bint Py_UNICODE_ISNUMERIC(Py_UCS4 ch)
+    bint Py_UNICODE_ISALNUM(Py_UCS4 ch)
+    bint Py_UNICODE_ISDECIMAL(Py_UCS4 ch)
+    bint Py_UNICODE_ISTITLE(Py_UCS4 ch)
     object PyUnicode_FromKindAndData(int kind, const void* buffer, Py_ssize_t size)
     int PyUnicode_1BYTE_KIND
     int PyUnicode_2BYTE_KIND
@@ -563,88 +562,11 @@ cdef bint _dek_possible(int kind, const void* data, Py_ssize_t start, Py_ssize_t
     return False
 
 
-cdef bint _has_colon(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
-    """Whether the line holds a colon (ASCII or full-width)."""
-    cdef Py_UCS4 c
-    cdef Py_ssize_t k
-    for k in range(start, end):
-        c = PyUnicode_READ(kind, data, k)
-        if c == 0x3A or c == 0xFF1A:
-            return True
-    return False
-
-
-cdef bint _credit_possible(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
-    """Whether linetext.work_credit may find a maker in the line. It needs a bracket, a
-    comma, a dash between blanks, "d'" or one of its maker words ('by', 'von', 'karya' …)
-    between blanks, and two words that open with a capital or are an initial ('S.'): most
-    teaser headlines have neither and are never read by it."""
-    cdef Py_UCS4 c, prev = 32
-    cdef int capitals = 0
-    cdef bint marker = False
-    cdef Py_ssize_t k, word = -1
-    for k in range(start, end + 1):
-        c = PyUnicode_READ(kind, data, k) if k < end else 32
-        if Py_UNICODE_ISSPACE(c):
-            if word >= 0 and not marker:
-                marker = _maker_word(kind, data, word, k)
-            word = -1
-        else:
-            if word < 0:
-                word = k
-            if c == 0x28 or c == 0x2C:  # '(' ','
-                marker = True
-            elif (c == 0x2D or c == 0x2013 or c == 0x2014) and Py_UNICODE_ISSPACE(prev) and (
-                k + 1 < end and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k + 1))
-            ):
-                marker = True
-            elif (c == 0x27 or c == 0x2019) and prev == 0x64 and k - 1 == word:  # d'
-                marker = True
-            if _word_char(c) and not _word_char(prev) and (
-                Py_UNICODE_ISUPPER(c)
-                or (k + 1 < end and PyUnicode_READ(kind, data, k + 1) == 0x2E)
-            ):
-                capitals += 1
-        if marker and capitals >= 2:
-            return True
-        prev = c
-    return False
-
-
-cdef bint _maker_word(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
-    """Whether the word is one of linetext._MAKER's maker words: by, von, door, van, de,
-    par, karya, oleh, av, af, przez, od, от ('di' and 'da' count only after a comma)."""
-    cdef Py_ssize_t n = end - start
-    cdef Py_UCS4 a, b
-    if n < 2 or n > 5:
-        return False
-    a = PyUnicode_READ(kind, data, start)
-    b = PyUnicode_READ(kind, data, start + 1)
-    if n == 2:
-        return (
-            (a == 0x62 and b == 0x79) or (a == 0x64 and b == 0x65)
-            or (a == 0x61 and (b == 0x76 or b == 0x66)) or (a == 0x6F and b == 0x64)
-            or (a == 0x43E and b == 0x442)
-        )
-    cdef Py_UCS4 c = PyUnicode_READ(kind, data, start + 2)
-    if n == 3:
-        return (a == 0x76 and ((b == 0x6F and c == 0x6E) or (b == 0x61 and c == 0x6E))) or (
-            a == 0x70 and b == 0x61 and c == 0x72
-        )
-    cdef Py_UCS4 d = PyUnicode_READ(kind, data, start + 3)
-    if n == 4:
-        return (a == 0x64 and b == 0x6F and c == 0x6F and d == 0x72) or (
-            a == 0x6F and b == 0x6C and c == 0x65 and d == 0x68
-        )
-    cdef Py_UCS4 e = PyUnicode_READ(kind, data, start + 4)
-    return (a == 0x6B and b == 0x61 and c == 0x72 and d == 0x79 and e == 0x61) or (
-        a == 0x70 and b == 0x72 and c == 0x7A and d == 0x65 and e == 0x7A
-    )
-
-
 cdef inline bint _word_char(Py_UCS4 c) noexcept:
     """What `\\w` matches in a `re` str pattern: alphanumeric or the underscore."""
-    return Py_UNICODE_ISALPHA(c) or Py_UNICODE_ISNUMERIC(c) or c == 0x5F
+    if c < 128:
+        return (48 <= c <= 57) or (65 <= c <= 90) or (97 <= c <= 122) or c == 0x5F
+    return Py_UNICODE_ISALPHA(c) or Py_UNICODE_ISNUMERIC(c)
 
 
 cdef bint _colon_end(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
@@ -968,7 +890,6 @@ cdef class _Doc:
         title over a recipe's line or a dek (engine._title_over); two words or more over
         only a date stamp or a caption need a headline somewhere above them."""
         cdef Py_ssize_t j = self.neighbour(i, 1), k
-        cdef bint colon, dek
         if j < 0 or not self.is_headline(j) or _is_score(
             self.kind, self.data, self.starts[j], self.content_end(j)
         ) or _lower_word_start(self.kind, self.data, self.starts[j], self.content_end(j)):
@@ -981,16 +902,13 @@ cdef class _Doc:
         k = self.neighbour(i, -1)
         if k >= 0 and _colon_end(self.kind, self.data, self.starts[k], self.content_end(k)):
             return False
-        # engine._title_over, its Python tests read only where they can hold: a recipe's
-        # line holds a colon, a dek opens with a question word's first letter.
-        colon = _has_colon(self.kind, self.data, self.starts[j], self.content_end(j))
-        dek = self.words_upto(i, 2) >= 2 and _dek_possible(
-            self.kind, self.data, self.starts[j], self.content_end(j)
-        )
-        if colon or dek:
-            below = self.content(j)
-            if (colon and _is_fact_line(below)) or (dek and _is_dek(below)):
-                return False
+        # engine._title_over; a dek opens with a question word's first letter.
+        if _fact_line(self.kind, self.data, self.starts[j], self.content_end(j)) or (
+            self.words_upto(i, 2) >= 2
+            and _dek_possible(self.kind, self.data, self.starts[j], self.content_end(j))
+            and _dek(self.kind, self.data, self.starts[j], self.content_end(j))
+        ):
+            return False
         if self.words_upto(i, 2) < 2 or not self.date_or_caption(j):
             return True
         # The first live headline, searched on from where the last search ended: lines
@@ -1517,15 +1435,11 @@ cdef class NativeEngine:
         cdef int first
         if j < 0:
             return False
-        if not _credit_possible(doc.kind, doc.data, doc.starts[j], doc.content_end(j)):
-            return False
-        first = _work_credit(doc.content(j))
+        first = _credit(doc.kind, doc.data, doc.starts[j], doc.content_end(j))
         if first != 1:
             return first == 2
         k = doc.neighbour(j, 1)
-        return k >= 0 and _credit_possible(
-            doc.kind, doc.data, doc.starts[k], doc.content_end(k)
-        ) and _work_credit(doc.content(k)) > 0
+        return k >= 0 and _credit(doc.kind, doc.data, doc.starts[k], doc.content_end(k)) > 0
 
     cdef int _keep_echoed_subheadings(self, _Doc doc) except -1:
         """engine._keep_echoed_subheadings: a removed line or block heading of a few words
@@ -1549,7 +1463,7 @@ cdef class NativeEngine:
                     doc.kind, doc.data, doc.starts[i], doc.content_end(i),
                     doc.starts[j], doc.content_end(j),
                 )
-                and _echoes(doc.content(i), doc.content(j))
+                and _echo(doc.content(i), doc.content(j))
             ):
                 doc.undelete(i)
         return 0
@@ -3058,6 +2972,655 @@ cdef class _Matches:
         self.ends[self.n] = end
         self.n += 1
         return 0
+
+
+# ---------------------------------------------------------------- the guards (linetext.py)
+#
+# linetext.is_fact_line, is_dek, work_credit and echoes, read in C over a line's place in its
+# text. Each answers as the Python function (its reference, which the pure-Python engine
+# runs) does for every line, that is every string without a line break:
+# tests/test_guards.py holds them to it. `re` reads `\w` as str.isalnum() or "_", `\d` as a
+# decimal digit, `\s` as str.isspace(); under IGNORECASE it compares a character's
+# one-character lower case, with the case variants of re._casefix (linetext.CASE_VARIANTS)
+# taken as their letter.
+
+cdef inline bint _letter(Py_UCS4 c) noexcept:
+    """`[^\\W\\d_]`: a word character that is neither a decimal digit nor '_'."""
+    if c < 128:
+        return (65 <= c <= 90) or (97 <= c <= 122)
+    return Py_UNICODE_ISALNUM(c) and not Py_UNICODE_ISDECIMAL(c)
+
+
+cdef enum:
+    MAX_VARIANTS = 64
+
+cdef Py_UCS4 _VARIANT_FROM[MAX_VARIANTS]
+cdef Py_UCS4 _VARIANT_TO[MAX_VARIANTS]
+cdef int _N_VARIANTS = 0
+
+
+cdef Py_UCS4 _re_fold(Py_UCS4 c) noexcept:
+    """What an IGNORECASE pattern compares: the lower case, a case variant as its letter."""
+    cdef int k
+    c = _lower(c)
+    if c >= 0xB5:
+        for k in range(_N_VARIANTS):
+            if _VARIANT_FROM[k] == c:
+                return _VARIANT_TO[k]
+    return c
+
+
+for _variant, _letter_of in _linetext.CASE_VARIANTS.items():
+    if _N_VARIANTS == MAX_VARIANTS:
+        raise ValueError("linetext.CASE_VARIANTS outgrew the guards' table")
+    _VARIANT_FROM[_N_VARIANTS] = ord(_variant)
+    _VARIANT_TO[_N_VARIANTS] = ord(_letter_of)
+    _N_VARIANTS += 1
+
+
+cdef struct Words:
+    int n
+    int offsets[160]   # word k is chars[offsets[k]:offsets[k + 1]]
+    Py_UCS4 chars[1200]
+    int first[64]      # the first word whose first character is c, by c % 64 (-1 if none)
+    int next[160]      # the next word after word k with a first character alike modulo 64
+
+
+cdef int _pack_words(Words* into, words, bint fold) except -1:
+    cdef int at = 0
+    cdef Py_UCS4 c
+    cdef int w, last
+    into.n = 0
+    into.offsets[0] = 0
+    for w in range(64):
+        into.first[w] = -1
+    for word in words:
+        if into.n + 2 > 160 or at + len(word) > 1200:
+            raise ValueError("a guard's word list outgrew its table")
+        for c in word:
+            into.chars[at] = _re_fold(c) if fold else c
+            at += 1
+        into.n += 1
+        into.offsets[into.n] = at
+    for w in range(into.n - 1, -1, -1):  # chains in the list's order
+        last = <uint32_t>into.chars[into.offsets[w]] & 63
+        into.next[w] = into.first[last]
+        into.first[last] = w
+    return 0
+
+
+cdef bint _word_at(
+    const Words* words, int w, int kind, const void* data, Py_ssize_t k, Py_ssize_t end,
+    bint fold,
+) noexcept:
+    """Whether word w of the list stands at k (before end), folded or as written."""
+    cdef int a = words.offsets[w], z = words.offsets[w + 1]
+    cdef Py_UCS4 c
+    if k + (z - a) > end:
+        return False
+    while a < z:
+        c = PyUnicode_READ(kind, data, k)
+        if (_re_fold(c) if fold else c) != words.chars[a]:
+            return False
+        a += 1
+        k += 1
+    return True
+
+
+# linetext._DEK_OPENER's question words, linetext._FORMAT_WORDS' format marks (both read
+# with IGNORECASE: kept folded), linetext._MAKER's maker words after a blank and after a
+# comma, linetext._NAME_PARTICLES. tests/test_guards.py holds each list to its pattern.
+DEK_WORDS = (
+    *"how why what who when where which".split(),
+    *"wie warum weshalb wieso was wer wo wann welche welcher welches welchen welchem".split(),
+    *"hoe waarom wat waar wanneer welke".split(),
+    *"comment pourquoi qui quand où quel quels quelle quelles".split(),
+    *"cómo como porque qué quién quiénes cuándo dónde cuál".split(), "por qué",
+    *"perché come chi cosa quando dove quale".split(),
+    *"bagaimana mengapa kenapa siapa apa kapan".split(), "di mana",
+    *"как почему что кто где когда зачем какие какой".split(),
+    *"jak dlaczego kto gdzie kiedy nasıl neden niçin hur varför vad vem".split(),
+    *"hvordan hvorfor hvad hvem proč kdo kde miért hogyan".split(),
+    *"quem onde".split(), "por que", "o que", "de ce", *"cine unde cum".split(),
+    *"πώς γιατί ποιος як чому що хто".split(),
+)
+FORMAT_WORDS = tuple(
+    "video videos foto fotos foto's photo photos bilder galerie gallery audio podcast live "
+    "liveblog update updated interview opinion opinie meinung analysis analyse kommentar "
+    "column kolom plus premium abo grafik infographic".split()
+)
+MAKER_WORDS = tuple("by von door van de par karya oleh av af przez od от".split())
+COMMA_MAKER_WORDS = tuple("by von door de di da par".split())
+NAME_PARTICLES = tuple(sorted(_linetext._NAME_PARTICLES))
+
+cdef Words _DEK, _FORMAT, _MAKERS, _COMMA_MAKERS, _PARTICLES
+_pack_words(&_DEK, DEK_WORDS, True)
+_pack_words(&_FORMAT, FORMAT_WORDS, True)
+_pack_words(&_MAKERS, MAKER_WORDS, False)
+_pack_words(&_COMMA_MAKERS, COMMA_MAKER_WORDS, False)
+_pack_words(&_PARTICLES, NAME_PARTICLES, False)
+cdef int _KARYA = MAKER_WORDS.index("karya")
+
+
+cdef Py_ssize_t _skip_letters(int kind, const void* data, Py_ssize_t k, Py_ssize_t end) noexcept:
+    while k < end and _letter(PyUnicode_READ(kind, data, k)):
+        k += 1
+    return k
+
+
+cdef bint _is_colon(Py_UCS4 c) noexcept:
+    return c == 0x3A or c == 0xFF1A
+
+
+cdef bint _bracket_tail(int kind, const void* data, Py_ssize_t k, Py_ssize_t end) noexcept:
+    """`[ \\t\\u00a0]*(?:\\([^()\\n]*\\))?\\s*$` from k: spaces only, or blanks, a bracket
+    without brackets or a line break inside, and spaces."""
+    cdef Py_UCS4 c
+    if _spaces(kind, data, k, end):
+        return True
+    k = _skip_blanks(kind, data, k, end)
+    if k >= end or PyUnicode_READ(kind, data, k) != 0x28:
+        return False
+    k += 1
+    while k < end:
+        c = PyUnicode_READ(kind, data, k)
+        if c == 0x28 or c == 0x29 or c == 0x0A:
+            break
+        k += 1
+    if k >= end or PyUnicode_READ(kind, data, k) != 0x29:
+        return False
+    return _spaces(kind, data, k + 1, end)
+
+
+cdef bint _fact_line(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """linetext.is_fact_line: linetext._FACT_LINE matches at the line's start. Every run it
+    reads ends where the next part must start, so each is taken whole: the marks before the
+    label, its one or two words, blanks, the colon, blanks, the figure, then an optional
+    blank-led word (a unit) and the bracket tail."""
+    cdef Py_ssize_t k = start, m
+    cdef Py_UCS4 c
+    while k < end:  # [^\w\n]*
+        c = PyUnicode_READ(kind, data, k)
+        if _word_char(c) or c == 0x0A:
+            break
+        k += 1
+    if k >= end or not _letter(PyUnicode_READ(kind, data, k)):
+        return False
+    k = _skip_letters(kind, data, k, end)
+    m = _skip_blanks(kind, data, k, end)
+    if m < end and _is_colon(PyUnicode_READ(kind, data, m)):
+        k = m
+    elif m > k and m < end and _letter(PyUnicode_READ(kind, data, m)):
+        k = _skip_blanks(kind, data, _skip_letters(kind, data, m, end), end)
+        if k >= end or not _is_colon(PyUnicode_READ(kind, data, k)):
+            return False
+    else:
+        return False
+    k = _skip_blanks(kind, data, k + 1, end)
+    if not _ascii_digit(kind, data, k, start, end):
+        return False
+    k += 1
+    while k < end:  # [0-9.,/–-]*
+        c = PyUnicode_READ(kind, data, k)
+        if not (0x30 <= c <= 0x39 or c == 0x2E or c == 0x2C or c == 0x2F or c == 0x2013 or c == 0x2D):
+            break
+        k += 1
+    if _bracket_tail(kind, data, k, end):
+        return True
+    m = _skip_blanks(kind, data, k, end)  # (?:[ \t\u00a0]+[^\s(]+)?
+    if m == k:
+        return False
+    k = m
+    while k < end:
+        c = PyUnicode_READ(kind, data, k)
+        if c == 0x28 or Py_UNICODE_ISSPACE(c):
+            break
+        k += 1
+    return k > m and _bracket_tail(kind, data, k, end)
+
+
+cdef bint _question_end(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """linetext._QUESTION_END: '?' or '？', closing quotes or brackets, spaces, the end."""
+    cdef Py_ssize_t k = end - 1
+    cdef Py_UCS4 c
+    while k >= start and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k)):
+        k -= 1
+    while k >= start:
+        c = PyUnicode_READ(kind, data, k)
+        if not (c == 0x22 or c == 0x27 or c == 0x201D or c == 0x2019 or c == 0xBB or c == 0x29 or c == 0x5D):
+            break
+        k -= 1
+    if k < start:
+        return False
+    c = PyUnicode_READ(kind, data, k)
+    return c == 0x3F or c == 0xFF1F
+
+
+cdef bint _dek(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """linetext.is_dek: after spaces and opening quotes, a question word (any case) that no
+    word character follows, nor blanks and a comma, colon or semicolon; and no question mark
+    at the end."""
+    cdef Py_ssize_t k = start, after
+    cdef Py_UCS4 c, first
+    cdef int w
+    while k < end:
+        c = PyUnicode_READ(kind, data, k)
+        if not (
+            Py_UNICODE_ISSPACE(c) or c == 0x22 or c == 0x27 or c == 0x201C or c == 0x201E
+            or c == 0xAB or c == 0x2018
+        ):
+            break
+        k += 1
+    if k >= end:
+        return False
+    first = _re_fold(PyUnicode_READ(kind, data, k))
+    w = _DEK.first[<uint32_t>first & 63]
+    while w >= 0:
+        if _DEK.chars[_DEK.offsets[w]] != first or not _word_at(&_DEK, w, kind, data, k, end, True):
+            w = _DEK.next[w]
+            continue
+        after = k + _DEK.offsets[w + 1] - _DEK.offsets[w]
+        if after < end and _word_char(PyUnicode_READ(kind, data, after)):
+            w = _DEK.next[w]
+            continue
+        after = _skip_blanks(kind, data, after, end)
+        if after < end:
+            c = PyUnicode_READ(kind, data, after)
+            if c == 0x2C or c == 0x3A or c == 0x3B:
+                w = _DEK.next[w]
+                continue
+        return not _question_end(kind, data, start, end)
+    return False
+
+
+cdef bint _all_caps(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """str.isupper() of the characters from start to end."""
+    cdef Py_ssize_t k
+    cdef Py_UCS4 c
+    cdef bint cased = False
+    if end - start == 1:
+        return Py_UNICODE_ISUPPER(PyUnicode_READ(kind, data, start))
+    for k in range(start, end):
+        c = PyUnicode_READ(kind, data, k)
+        if Py_UNICODE_ISLOWER(c) or Py_UNICODE_ISTITLE(c):
+            return False
+        if Py_UNICODE_ISUPPER(c):
+            cased = True
+    return cased
+
+
+cdef inline bint _capitalised_word(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """linetext._capitalised: a capital first, and not all capitals."""
+    return Py_UNICODE_ISUPPER(PyUnicode_READ(kind, data, start)) and not _all_caps(
+        kind, data, start, end
+    )
+
+
+cdef bint _initial(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """linetext._INITIAL in full: a letter and a full stop."""
+    return (
+        end - start == 2
+        and _letter(PyUnicode_READ(kind, data, start))
+        and PyUnicode_READ(kind, data, start + 1) == 0x2E
+    )
+
+
+cdef bint _particle(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """word.lower() in linetext._NAME_PARTICLES. Those are ASCII, and no character but the
+    ASCII letters and the Kelvin sign (whose lower case is 'k', in no particle today) has a
+    lower case all ASCII letters."""
+    cdef Py_UCS4 low[6]
+    cdef Py_ssize_t n = end - start, k
+    cdef Py_UCS4 c
+    cdef int w, a
+    if n > 6:
+        return False
+    for k in range(n):
+        c = PyUnicode_READ(kind, data, start + k)
+        if 0x41 <= c <= 0x5A:
+            c = <Py_UCS4>(<uint32_t>c + 32)
+        elif c == 0x212A:
+            c = 0x6B
+        elif not 0x61 <= c <= 0x7A:
+            return False
+        low[k] = c
+    for w in range(_PARTICLES.n):
+        a = _PARTICLES.offsets[w]
+        if _PARTICLES.offsets[w + 1] - a != n:
+            continue
+        for k in range(n):
+            if _PARTICLES.chars[a + k] != low[k]:
+                break
+        else:
+            return True
+    return False
+
+
+cdef bint _name_word(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """linetext._NAME_WORD in full: a letter, then letters, '.', "'", '’' or '-'."""
+    cdef Py_ssize_t k
+    cdef Py_UCS4 c
+    if not _letter(PyUnicode_READ(kind, data, start)):
+        return False
+    for k in range(start + 1, end):
+        c = PyUnicode_READ(kind, data, k)
+        if not (_letter(c) or c == 0x2E or c == 0x27 or c == 0x2019 or c == 0x2D):
+            return False
+    return True
+
+
+cdef bint _is_name(int kind, const void* data, Py_ssize_t start, Py_ssize_t end, bint all_caps) noexcept:
+    """linetext._is_name of the words (str.split()) from start to end."""
+    cdef Py_ssize_t ws[7]
+    cdef Py_ssize_t we[7]
+    cdef int n = 0, capitals = 0, k
+    cdef bint any_capitalised = False, capital
+    cdef Py_ssize_t p = start
+    while True:
+        p = _skip_spaces(kind, data, p, end)
+        if p >= end:
+            break
+        if n == 7:
+            return False  # more than six words
+        ws[n] = p
+        while p < end and not Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, p)):
+            p += 1
+        we[n] = p
+        n += 1
+    if n > 6:
+        return False
+    for k in range(n):
+        if not _particle(kind, data, ws[k], we[k]):
+            capitals += 1
+    if not 2 <= capitals <= 4:
+        return False
+    for k in range(n):
+        if not _name_word(kind, data, ws[k], we[k]):
+            return False
+    if all_caps:
+        for k in range(n):
+            if not _particle(kind, data, ws[k], we[k]) and _capitalised_word(kind, data, ws[k], we[k]):
+                any_capitalised = True
+                break
+    for k in range(n):
+        if _particle(kind, data, ws[k], we[k]) or _initial(kind, data, ws[k], we[k]):
+            continue
+        if any_capitalised:
+            capital = Py_UNICODE_ISUPPER(PyUnicode_READ(kind, data, ws[k]))
+        else:
+            capital = _capitalised_word(kind, data, ws[k], we[k])
+        if not capital:
+            return False
+    return True
+
+
+cdef Py_ssize_t _maker_word_end(
+    const Words* words, int* which, int kind, const void* data, Py_ssize_t k, Py_ssize_t end
+) noexcept:
+    """Where the blanks after a word of the list standing at k end (-1 if none does, or no
+    blank follows it); the word's place in the list into *which."""
+    cdef int w
+    cdef Py_ssize_t after
+    cdef Py_UCS4 first
+    if k >= end:
+        return -1
+    first = PyUnicode_READ(kind, data, k)
+    w = words.first[<uint32_t>first & 63]
+    while w >= 0:
+        if words.chars[words.offsets[w]] == first and _word_at(words, w, kind, data, k, end, False):
+            after = k + words.offsets[w + 1] - words.offsets[w]
+            if after < end and _blank_char(PyUnicode_READ(kind, data, after)):
+                which[0] = w
+                return _skip_blanks(kind, data, after, end)
+        w = words.next[w]
+    return -1
+
+
+cdef Py_ssize_t _maker_at(
+    int kind, const void* data, Py_ssize_t p, Py_ssize_t end, bint* karya
+) noexcept:
+    """Where linetext._MAKER's match at p ends (-1 if none starts there), trying its
+    branches in their order: ', d'' or ' d'' before a word character; a blank, a maker word
+    and blanks; a blank, a dash and blanks; a comma, optionally a blank and a maker word,
+    then blanks."""
+    cdef Py_UCS4 c = PyUnicode_READ(kind, data, p), d
+    cdef Py_ssize_t q
+    cdef int which = -1
+    karya[0] = False
+    if c == 0x2C:
+        q = _skip_blanks(kind, data, p + 1, end)
+        if (
+            q > p + 1 and q + 2 < end and PyUnicode_READ(kind, data, q) == 0x64
+            and (PyUnicode_READ(kind, data, q + 1) == 0x27 or PyUnicode_READ(kind, data, q + 1) == 0x2019)
+            and _word_char(PyUnicode_READ(kind, data, q + 2))
+        ):
+            return q + 2
+        if p + 1 < end and _blank_char(PyUnicode_READ(kind, data, p + 1)):
+            q = _maker_word_end(&_COMMA_MAKERS, &which, kind, data, p + 2, end)
+            if q >= 0:
+                return q
+        q = _skip_blanks(kind, data, p + 1, end)
+        return q if q > p + 1 else -1
+    if not _blank_char(c):
+        return -1
+    if (
+        p + 3 < end and PyUnicode_READ(kind, data, p + 1) == 0x64
+        and (PyUnicode_READ(kind, data, p + 2) == 0x27 or PyUnicode_READ(kind, data, p + 2) == 0x2019)
+        and _word_char(PyUnicode_READ(kind, data, p + 3))
+    ):
+        return p + 3
+    q = _maker_word_end(&_MAKERS, &which, kind, data, p + 1, end)
+    if q >= 0:
+        karya[0] = which == _KARYA
+        return q
+    if p + 2 < end:
+        d = PyUnicode_READ(kind, data, p + 1)
+        if (d == 0x2D or d == 0x2013 or d == 0x2014) and _blank_char(PyUnicode_READ(kind, data, p + 2)):
+            return _skip_blanks(kind, data, p + 2, end)
+    return -1
+
+
+cdef bint _format_mark(int kind, const void* data, Py_ssize_t k, Py_ssize_t end) noexcept:
+    """linetext._FORMAT_WORDS matches at k, reading no further than end."""
+    cdef int w
+    cdef Py_ssize_t after
+    cdef Py_UCS4 first
+    if k < end and PyUnicode_READ(kind, data, k) == 0x2B:  # (?:\+[ \t]*)?
+        k += 1
+        while k < end and (PyUnicode_READ(kind, data, k) == 0x20 or PyUnicode_READ(kind, data, k) == 0x09):
+            k += 1
+    if k >= end:
+        return False
+    first = _re_fold(PyUnicode_READ(kind, data, k))
+    w = _FORMAT.first[<uint32_t>first & 63]
+    while w >= 0:
+        if _FORMAT.chars[_FORMAT.offsets[w]] == first and _word_at(&_FORMAT, w, kind, data, k, end, True):
+            after = k + _FORMAT.offsets[w + 1] - _FORMAT.offsets[w]
+            if after >= end or not _word_char(PyUnicode_READ(kind, data, after)):
+                return True
+        w = _FORMAT.next[w]
+    return False
+
+
+cdef int _credit(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """linetext.work_credit."""
+    cdef Py_ssize_t body = end, opening = -1, closing = -1, k, a, z, r, r2, r3, q
+    cdef bint paren = False, karya
+    cdef int best = 0
+    cdef Py_UCS4 c
+    # _WORK_PAREN: the last character before blanks is ')', the nearest bracket before it
+    # is '(', 2 to 60 characters between; the match (and the body's end) starts at the
+    # blanks before the '('.
+    k = end
+    while k > start and _blank_char(PyUnicode_READ(kind, data, k - 1)):
+        k -= 1
+    if k > start and PyUnicode_READ(kind, data, k - 1) == 0x29:
+        closing = k - 1
+        k = closing - 1
+        while k >= start:
+            c = PyUnicode_READ(kind, data, k)
+            if c == 0x28 or c == 0x29 or c == 0x0A:
+                break
+            k -= 1
+        if k >= start and PyUnicode_READ(kind, data, k) == 0x28 and 2 <= closing - k - 1 <= 60:
+            opening = k
+            paren = True
+            while k > start and _blank_char(PyUnicode_READ(kind, data, k - 1)):
+                k -= 1
+            body = k
+    if paren:  # no publisher: empty, lower-case first, all capitals, or a format mark
+        a, z = opening + 1, closing
+        while a < z and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, a)):
+            a += 1
+        while z > a and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, z - 1)):
+            z -= 1
+        if (
+            a == z
+            or not Py_UNICODE_ISUPPER(PyUnicode_READ(kind, data, a))
+            or _all_caps(kind, data, a, z)
+            or _format_mark(kind, data, a, z)
+        ):
+            paren = False
+    k = start  # _MAKER.finditer(body): its matches start at a comma or a blank
+    while k < body:
+        c = PyUnicode_READ(kind, data, k)
+        if not (c == 0x2C or _blank_char(c)):
+            k += 1
+            continue
+        q = _maker_at(kind, data, k, body, &karya)
+        if q < 0:
+            k += 1
+            continue
+        if k > start and _is_name(kind, data, q, body, False):
+            if paren or karya:
+                return 2
+            best = 1
+        k = q
+    if best == 0 and paren and _is_name(kind, data, opening + 1, closing, False):
+        best = 1  # the director's or author's name in brackets
+    if best == 0:  # _NAME_DASH: the shortest name of at most 41 characters before a dash
+        q = _skip_blanks(kind, data, start, body)
+        if q < body and _letter(PyUnicode_READ(kind, data, q)):
+            r = q + 1
+            while True:
+                if r < body and _blank_char(PyUnicode_READ(kind, data, r)):
+                    r2 = _skip_blanks(kind, data, r, body)
+                    if r2 < body:
+                        c = PyUnicode_READ(kind, data, r2)
+                        if c == 0x2D or c == 0x2013 or c == 0x2014:
+                            r3 = _skip_blanks(kind, data, r2 + 1, body)
+                            if r3 > r2 + 1 and r3 < body and not Py_UNICODE_ISSPACE(
+                                PyUnicode_READ(kind, data, r3)
+                            ):
+                                if _is_name(kind, data, q, r, True):
+                                    best = 1
+                                break
+                if r - q - 1 >= 40 or r >= body:
+                    break
+                c = PyUnicode_READ(kind, data, r)
+                if c == 0x2013 or c == 0x2014:
+                    break
+                r += 1
+    return best
+
+
+cdef bint _echo(str label, str line) except -1:
+    """linetext.echoes."""
+    cdef str key = _normalize(label), text
+    cdef Py_ssize_t n = len(key), k, head, found, spaces
+    cdef int words = 1, state = 0, kind, key_kind  # state: 0 a word's start, 1 a letter, 2 a mark
+    cdef const void* data
+    cdef const void* key_data
+    cdef Py_UCS4 c
+    if n == 0:
+        return False
+    for c in key:  # at most ECHO_MAX_WORDS words, each linetext._LABEL_WORDS in full
+        if c == 0x20:
+            if state != 1:
+                return False
+            words += 1
+            state = 0
+        elif _letter(c):
+            state = 1
+        elif c == 0x2D or c == 0x27 or c == 0x2019:
+            if state != 1:
+                return False
+            state = 2
+        else:
+            return False
+    if state != 1 or words > ECHO_MAX_WORDS:
+        return False
+    if words == 1:
+        n = n if n <= 5 else n - 1 if n == 6 else n - 2
+        if n < 4:
+            return False
+    # _LEAD_WORDS: the line up to the end of its (ECHO_LEAD_WORDS + ECHO_MAX_WORDS + 1)th word
+    kind = PyUnicode_KIND(line)
+    data = PyUnicode_DATA(line)
+    head = PyUnicode_GET_LENGTH(line)
+    k, words = 0, 0
+    while words <= ECHO_LEAD_WORDS + ECHO_MAX_WORDS:
+        k = _skip_spaces(kind, data, k, head)
+        if k >= head:
+            break
+        while k < head and not Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k)):
+            k += 1
+        words += 1
+    if words > 0:
+        head = k
+    text = _normalize(line[:head])
+    kind = PyUnicode_KIND(text)
+    data = PyUnicode_DATA(text)
+    key_kind = PyUnicode_KIND(key)
+    key_data = PyUnicode_DATA(key)
+    spaces = 0
+    for found in range(PyUnicode_GET_LENGTH(text) - n + 1):
+        if found and PyUnicode_READ(kind, data, found - 1) == 0x20:
+            spaces += 1
+            if spaces >= ECHO_LEAD_WORDS:
+                return False
+        if found and Py_UNICODE_ISALNUM(PyUnicode_READ(kind, data, found - 1)):
+            continue
+        for k in range(n):
+            if PyUnicode_READ(kind, data, found + k) != PyUnicode_READ(key_kind, key_data, k):
+                break
+        else:
+            return True
+    return False
+
+
+def fact_line(str line):
+    """linetext.is_fact_line as the compiled engine reads it (exposed for the tests)."""
+    return _fact_line(PyUnicode_KIND(line), PyUnicode_DATA(line), 0, PyUnicode_GET_LENGTH(line))
+
+
+def dek(str line):
+    """linetext.is_dek as the compiled engine reads it (exposed for the tests)."""
+    return _dek(PyUnicode_KIND(line), PyUnicode_DATA(line), 0, PyUnicode_GET_LENGTH(line))
+
+
+def dek_possible(str line):
+    """The compiled engine's test before is_dek (exposed for the tests)."""
+    return _dek_possible(PyUnicode_KIND(line), PyUnicode_DATA(line), 0, PyUnicode_GET_LENGTH(line))
+
+
+def work_credit(str line):
+    """linetext.work_credit as the compiled engine reads it (exposed for the tests)."""
+    return _credit(PyUnicode_KIND(line), PyUnicode_DATA(line), 0, PyUnicode_GET_LENGTH(line))
+
+
+def echoes(str label, str line):
+    """linetext.echoes as the compiled engine reads it (exposed for the tests)."""
+    return _echo(label, line)
+
+
+def echo_possible(str label, str line):
+    """The compiled engine's test before echoes (exposed for the tests)."""
+    cdef str both = label + u"\n" + line
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(label)
+    return _echo_possible(
+        PyUnicode_KIND(both), PyUnicode_DATA(both), 0, n, n + 1, PyUnicode_GET_LENGTH(both)
+    )
 
 
 def on_match(
