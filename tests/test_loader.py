@@ -129,6 +129,17 @@ def test_max_below_keeps_a_tail_marker_over_a_list(tmp_path: Path) -> None:
     assert cleaner.clean(story + "TEST MARKER\nOne\nTwo\n") == story + "TEST MARKER\nOne\nTwo\n"
 
 
+def test_all_below_takes_only_a_run_that_ends_the_text(tmp_path: Path) -> None:
+    rule = GOOD_RULE.replace('scope = "line"', 'scope = "tail"').format(extra="all_below = true")
+    cleaner = Cleaner(packs=[write_pack(tmp_path, rule)], builtin=False)
+    story = "The council met on Monday evening to vote.\n"
+    assert cleaner.clean(story + "TEST MARKER\nTEST MARKER\n") == story
+    kept = story + "TEST MARKER\nOne\n"
+    assert cleaner.clean(kept) == kept
+    listed = story + "Markers:\nTEST MARKER\nTEST MARKER\n"
+    assert cleaner.clean(listed) == listed
+
+
 @pytest.mark.parametrize(
     ("extra", "field", "message"),
     [
@@ -147,6 +158,8 @@ def test_max_below_keeps_a_tail_marker_over_a_list(tmp_path: Path) -> None:
         ("needs_text = true", "needs_text", "only prefix phrases"),
         ("max_below = 1", "max_below", "only a tail rule"),
         ("max_below = 0", "max_below", "integer >= 1"),
+        ("all_below = true", "all_below", "only a tail rule"),
+        ("all_below = 1", "all_below", "must be true or false"),
         ('unless = "x"', "unless", "a guard needs"),
         ('match = "prefix"\nunless = "([bad"', "unless", "bad regex"),
     ],

@@ -27,7 +27,7 @@ from cleannews.compiler import (
     speedups,
 )
 from cleannews.engine import Document, find_removals
-from cleannews.linetext import normalize_line
+from cleannews.linetext import mid_sentence_line, normalize_line, wrapped_joins
 from cleannews.repair import _suspect_slow
 from tests.corpus_cases import CORPUS, all_cases
 
@@ -206,6 +206,57 @@ def test_same_word_counts(line: str, caps: list[int]) -> None:
     stopped) is line.split()'s, capped."""
     words = len(line.split())
     assert speedups.words_upto(line, caps) == [min(words, cap) for cap in caps]
+
+
+WRAPPED_PIECES = st.sampled_from(
+    [
+        "tambang nikel",
+        "di Pulau Gag, Kebupaten",
+        ") menyatakan dukungan",
+        ", Provinsi Papua Barat Daya.",
+        "di Raja Ampat.",
+        "Dewan Pimpinan Nasional (",
+        "...lalu",
+        ".. dan",
+        "iPhone baru (",
+        "\u00a0, kata dia",
+        "PT\u00a0",
+        "Über – ",
+        "kata_kunci",
+        "\r",
+        "",
+    ]
+)
+
+
+@given(
+    st.lists(
+        WRAPPED_PIECES | st.sampled_from(CORPUS_LINES) | MOSTLY_ASCII | st.text(), max_size=12
+    ),
+    st.integers(1, 5),
+)
+def test_same_wrapped_joins(lines: list[str], enough: int) -> None:
+    """The compiled count of line breaks inside sentences (read in place) is the one
+    linetext.wrapped_joins makes from the lines' strings."""
+    text = "\n".join(line.replace("\n", " ") for line in lines)
+    doc = speedups.document(text)
+    reference = Document(text)
+    assert doc.wrapped_joins(enough) == wrapped_joins(reference.content, reference.count, enough)
+
+
+@given(
+    st.lists(
+        WRAPPED_PIECES | st.sampled_from(CORPUS_LINES) | MOSTLY_ASCII | st.text(), max_size=12
+    )
+)
+def test_same_sentence_pieces(lines: list[str]) -> None:
+    """The compiled sentence-piece guard (read in place) answers as linetext.mid_sentence
+    does on every line."""
+    text = "\n".join(line.replace("\n", " ") for line in lines)
+    doc = speedups.document(text)
+    reference = Document(text)
+    for i in range(reference.count):
+        assert doc.mid_sentence(i) == mid_sentence_line(reference, i), (text, i)
 
 
 MOJIBAKE_LEADS = st.sampled_from(

@@ -31,8 +31,14 @@ from operator import itemgetter
 from cleannews import linetext as _linetext
 from cleannews import model as _model
 from cleannews.linetext import _is_edge
+from cleannews.linetext import WRAPPED_MIN_JOINS as _WRAPPED_MIN_JOINS_PY
+from cleannews.linetext import option_line_in as _option_line_in
+from cleannews.linetext import wrapped_headline_line as _wrapped_headline_line
+from cleannews.linetext import label_mid_sentence_line as _label_mid_sentence_line
 from cleannews.linetext import normalize_line as _normalize_slow
 from cleannews.model import Removal
+
+cdef int _WRAPPED_MIN_JOINS = _WRAPPED_MIN_JOINS_PY
 
 cdef extern from "Python.h":
     ctypedef unsigned char Py_UCS1
@@ -50,6 +56,7 @@ cdef extern from "Python.h":
     bint Py_UNICODE_ISNUMERIC(Py_UCS4 ch)
     bint Py_UNICODE_ISALNUM(Py_UCS4 ch)
     bint Py_UNICODE_ISDECIMAL(Py_UCS4 ch)
+    bint Py_UNICODE_ISDIGIT(Py_UCS4 ch)
     bint Py_UNICODE_ISTITLE(Py_UCS4 ch)
     object PyUnicode_FromKindAndData(int kind, const void* buffer, Py_ssize_t size)
     int PyUnicode_1BYTE_KIND
@@ -101,6 +108,7 @@ cdef struct RInfo:
     int min_repeats
     int max_items
     int max_below
+    bint all_below
     int item_max_words
     bint allow_prose
     bint after_prose
@@ -569,6 +577,155 @@ cdef inline bint _word_char(Py_UCS4 c) noexcept:
     return Py_UNICODE_ISALPHA(c) or Py_UNICODE_ISNUMERIC(c)
 
 
+cdef bint _ends_open(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """linetext.ends_open, read in place: after trailing blanks, tabs, NBSPs and CRs, an
+    alphanumeric character (str.isalnum), a comma, an opening bracket, a slash, an
+    ampersand, a dash or an underscore."""
+    cdef Py_ssize_t k = end - 1
+    cdef Py_UCS4 c
+    while k >= start:
+        c = PyUnicode_READ(kind, data, k)
+        if c != 0x20 and c != 0x09 and c != 0xA0 and c != 0x0D:
+            break
+        k -= 1
+    if k < start:
+        return False
+    c = PyUnicode_READ(kind, data, k)
+    return (
+        Py_UNICODE_ISALPHA(c) or Py_UNICODE_ISDECIMAL(c) or Py_UNICODE_ISDIGIT(c)
+        or Py_UNICODE_ISNUMERIC(c)
+        or c == 0x2C or c == 0x28 or c == 0x5B or c == 0x2F or c == 0x26 or c == 0x2D
+        or c == 0x2013 or c == 0x2014 or c == 0x5F
+    )
+
+
+cdef bint _goes_on(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """linetext._goes_on: after blanks, tabs and NBSPs, a closing bracket, comma, full stop,
+    semicolon or colon that no full stop follows."""
+    cdef Py_ssize_t k = start
+    cdef Py_UCS4 c
+    while k < end:
+        c = PyUnicode_READ(kind, data, k)
+        if c != 0x20 and c != 0x09 and c != 0xA0:
+            break
+        k += 1
+    if k >= end:
+        return False
+    c = PyUnicode_READ(kind, data, k)
+    if not (c == 0x29 or c == 0x2C or c == 0x2E or c == 0x3B or c == 0x3A or c == 0x5D):
+        return False
+    return k + 1 >= end or PyUnicode_READ(kind, data, k + 1) != 0x2E
+
+
+cdef bint _rest_of_sentence(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """linetext._rest_of_sentence: the first word all in lower case (starts_lowercase_word),
+    and a comma, full stop or semicolon before a blank or the end, or a bracket, somewhere."""
+    cdef Py_ssize_t k = start
+    cdef Py_UCS4 c
+    while k < end and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k)):
+        k += 1
+    if k >= end or not _word_char(PyUnicode_READ(kind, data, k)):
+        return False
+    if not Py_UNICODE_ISLOWER(PyUnicode_READ(kind, data, k)):
+        return False
+    while k < end:
+        c = PyUnicode_READ(kind, data, k)
+        if not _word_char(c):
+            break
+        if Py_UNICODE_ISUPPER(c):
+            return False
+        k += 1
+    for k in range(start, end):
+        c = PyUnicode_READ(kind, data, k)
+        if c == 0x28 or c == 0x29:
+            return True
+        if (c == 0x2C or c == 0x2E or c == 0x3B) and (
+            k + 1 >= end or Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k + 1))
+        ):
+            return True
+    return False
+
+
+cdef bint _bracketed(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """linetext._BRACKETED: the line is wholly in round brackets, blanks, tabs and NBSPs
+    aside."""
+    cdef Py_ssize_t k = start, e = end - 1
+    cdef Py_UCS4 c
+    while k < end:
+        c = PyUnicode_READ(kind, data, k)
+        if c != 0x20 and c != 0x09 and c != 0xA0:
+            break
+        k += 1
+    while e >= start:
+        c = PyUnicode_READ(kind, data, e)
+        if c != 0x20 and c != 0x09 and c != 0xA0:
+            break
+        e -= 1
+    return e > k and PyUnicode_READ(kind, data, k) == 0x28 and PyUnicode_READ(kind, data, e) == 0x29
+
+
+cdef bint _sentence_piece(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """linetext._sentence_piece: four words or more (as str.split counts them), or a comma,
+    full stop, semicolon, colon or round bracket."""
+    cdef Py_ssize_t k
+    cdef int words = 0
+    cdef bint in_word = False
+    cdef Py_UCS4 c
+    for k in range(start, end):
+        c = PyUnicode_READ(kind, data, k)
+        if c == 0x2C or c == 0x2E or c == 0x3B or c == 0x3A or c == 0x28 or c == 0x29:
+            return True
+        if Py_UNICODE_ISSPACE(c):
+            in_word = False
+        elif not in_word:
+            in_word = True
+            words += 1
+    return words >= 4
+
+
+cdef bint _middle_end(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """linetext._middle_end: the last word ends in a comma or an opening bracket, or is all
+    letters with a lower-case one and no capital (str.isalpha and str.islower)."""
+    cdef Py_ssize_t e = end - 1, k
+    cdef Py_UCS4 c
+    cdef bint lower = False
+    while e >= start and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, e)):
+        e -= 1
+    if e < start:
+        return False
+    c = PyUnicode_READ(kind, data, e)
+    if c == 0x2C or c == 0x28:
+        return True
+    k = e
+    while k >= start:
+        c = PyUnicode_READ(kind, data, k)
+        if Py_UNICODE_ISSPACE(c):
+            break
+        if not Py_UNICODE_ISALPHA(c) or Py_UNICODE_ISUPPER(c) or Py_UNICODE_ISTITLE(c):
+            return False
+        if Py_UNICODE_ISLOWER(c):
+            lower = True
+        k -= 1
+    return lower
+
+
+cdef bint _option_start(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """What linetext._OPTION needs first: an opening bracket, or a letter A-E (either case)
+    followed by a closing bracket or a full stop, after leading spaces."""
+    cdef Py_ssize_t k = start
+    while k < end and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k)):
+        k += 1
+    if k + 1 >= end:
+        return False
+    cdef Py_UCS4 c = PyUnicode_READ(kind, data, k)
+    if c == 0x28 or c == 0x5B:
+        return True
+    if not ((0x41 <= c <= 0x45) or (0x61 <= c <= 0x65)):
+        return False
+    c = PyUnicode_READ(kind, data, k + 1)
+    return c == 0x29 or c == 0x2E or c == 0x5D
+
+
 cdef bint _colon_end(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
     """Whether the line ends in a colon, before trailing spaces and closing quotes/brackets:
     where `[:：]["'”’»«)\\]]*\\s*$` matches (linetext.is_headline)."""
@@ -755,6 +912,7 @@ cdef class _Doc:
     cdef Py_ssize_t first_headline_hint  # no live headline above it (see kicker_place)
     cdef Py_ssize_t kicker_refused_top   # the top label refused for the lines above it
     cdef bint cleaned
+    cdef int wrapped_known    # wrapped_joins(WRAPPED_MIN_JOINS), -1 until counted
 
     def __cinit__(self, str text):
         cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), size
@@ -778,6 +936,7 @@ cdef class _Doc:
         memset(self.words, 0, size * sizeof(int))
         memset(self.prose, 0xFF, size)
         self.n_deleted = 0
+        self.wrapped_known = -1
         self.spans = {}
         self.last_prose_hint = self.count
         self.last_stop_hint = self.count
@@ -821,6 +980,50 @@ cdef class _Doc:
         if end > self.starts[i] and PyUnicode_READ(self.kind, self.data, end - 1) == 13:
             return end - 1
         return end
+
+    cpdef int wrapped_joins(self, int enough):
+        """linetext.wrapped_joins, read in place: line breaks inside sentences, up to
+        `enough` (a line ending open over one that goes on with the sentence)."""
+        cdef int joins = 0
+        cdef Py_ssize_t k
+        for k in range(1, self.count):
+            if _ends_open(self.kind, self.data, self.starts[k - 1], self.content_end(k - 1)) and (
+                _goes_on(self.kind, self.data, self.starts[k], self.content_end(k))
+                or _rest_of_sentence(self.kind, self.data, self.starts[k], self.content_end(k))
+            ):
+                joins += 1
+                if joins >= enough:
+                    break
+        return joins
+
+    cpdef bint mid_sentence(self, Py_ssize_t i) except -1:
+        """linetext.mid_sentence, read in place (the text-wide count made at most once)."""
+        cdef Py_ssize_t a, b
+        if i <= 0 or i >= self.count:
+            return False
+        a = i - 1
+        if _spaces(self.kind, self.data, self.starts[a], self.content_end(a)) or not _ends_open(
+            self.kind, self.data, self.starts[a], self.content_end(a)
+        ):
+            return False
+        if _bracketed(self.kind, self.data, self.starts[i], self.content_end(i)):
+            return False
+        b = i + 1
+        if b < self.count:
+            if _goes_on(self.kind, self.data, self.starts[b], self.content_end(b)) and (
+                _sentence_piece(self.kind, self.data, self.starts[a], self.content_end(a))
+                or _sentence_piece(self.kind, self.data, self.starts[b], self.content_end(b))
+            ):
+                return True
+            if _rest_of_sentence(self.kind, self.data, self.starts[b], self.content_end(b)) and (
+                _middle_end(self.kind, self.data, self.starts[a], self.content_end(a))
+            ):
+                return True
+        if not _rest_of_sentence(self.kind, self.data, self.starts[i], self.content_end(i)):
+            return False
+        if self.wrapped_known < 0:
+            self.wrapped_known = self.wrapped_joins(_WRAPPED_MIN_JOINS)
+        return self.wrapped_known >= _WRAPPED_MIN_JOINS
 
     cpdef str content(self, Py_ssize_t i):
         """Line i without its line break (nor a CRLF line's \\r)."""
@@ -1156,6 +1359,7 @@ cdef class NativeEngine:
             r.min_repeats = rule.min_repeats
             r.max_items = rule.max_items
             r.max_below = rule.max_below
+            r.all_below = rule.all_below
             r.item_max_words = rule.item_max_words
             r.allow_prose = rule.allow_prose
             r.after_prose = rule.after_prose
@@ -1307,6 +1511,20 @@ cdef class NativeEngine:
 
     # -- one rule over some lines
 
+    cdef bint _run_to_end(self, _Doc doc, int index, Py_ssize_t i) except -1:
+        """engine._run_to_end: no lead-in ending in a colon right above the run of lines the
+        rule matches that line i is in (engine._under_lead_in), and every live non-blank
+        line below line i matches the rule."""
+        cdef Py_ssize_t k = doc.neighbour(i, -1)
+        while k >= 0 and self._matches_line(index, doc.content(k)):
+            k = doc.neighbour(k, -1)
+        if k >= 0 and _colon_end(doc.kind, doc.data, doc.starts[k], doc.content_end(k)):
+            return False
+        for k in range(i + 1, doc.count):
+            if doc.alive(k) and not doc.blank(k) and not self._matches_line(index, doc.content(k)):
+                return False
+        return True
+
     cdef bint _matches_line(self, int index, str line) except -1:
         phrases = self.line_phrases[index]
         if phrases is not None and _normalize(line) in <frozenset>phrases:
@@ -1363,6 +1581,17 @@ cdef class NativeEngine:
                     continue
             if not self._matches_line(index, doc.content(i)):
                 continue
+            if not (<str>self.codes[index]).startswith("AD") and (
+                doc.mid_sentence(i)
+                or (_option_start(doc.kind, doc.data, doc.starts[i], doc.content_end(i))
+                    and _option_line_in(doc, i))
+            ):
+                continue  # engine._apply: a piece of a sentence broken across lines, an option
+            if r.before_headline and (
+                _wrapped_headline_line(doc, doc.neighbour(i, 1))
+                or _label_mid_sentence_line(doc, i)
+            ):
+                continue  # engine._kicker_place: a sentence broken across lines, no headline
             if r.scope == S_LINE:
                 doc.delete(i, index)
             elif r.scope == S_BLOCK:
@@ -1372,7 +1601,7 @@ cdef class NativeEngine:
                 # keeps the tail; so do more than max_below lines (engine._lines_below).
                 if doc.last_full_stop() <= i and not doc.item_below(i) and not (
                     r.max_below and doc.lines_below(i, r.max_below + 1) > r.max_below
-                ):
+                ) and not (r.all_below and not self._run_to_end(doc, index, i)):
                     for j in range(i, doc.count):
                         doc.delete(j, index)
             else:

@@ -41,10 +41,14 @@ from cleannews.linetext import (
     is_list_item,
     is_prose,
     is_score,
+    label_mid_sentence_line,
+    mid_sentence_line,
     normalize_line,
+    option_line_in,
     starts_lowercase_word,
     word_count,
     work_credit,
+    wrapped_headline_line,
 )
 from cleannews.model import GUARD_MIN_WORDS, GUARD_SHARE, Removal, Rule
 
@@ -411,6 +415,15 @@ def _apply(doc: Document, compiled: CompiledRule, lines: list[int] | range) -> N
             continue
         if rule.before_headline and not _kicker_place(doc, i, line, rule.zone == "head"):
             continue
+        if rule.before_headline and (
+            wrapped_headline_line(doc, _neighbour(doc, i, 1)) or label_mid_sentence_line(doc, i)
+        ):
+            continue  # the line below starts a sentence broken across lines, not a headline
+        if not rule.code.startswith("AD") and (
+            mid_sentence_line(doc, i) or option_line_in(doc, i)
+        ):
+            continue  # a piece of a sentence broken across lines (an ad slot may split one),
+            # or a quiz's answer option next to its neighbour ('(C) Jakarta')
         if rule.scope == "line":
             doc.deleted[i] = compiled
         elif rule.scope == "block":
@@ -418,13 +431,24 @@ def _apply(doc: Document, compiled: CompiledRule, lines: list[int] | range) -> N
         elif rule.scope == "tail":
             if _sentence_below(doc, i) or (
                 rule.max_below and _lines_below(doc, i, rule.max_below + 1) > rule.max_below
-            ):
+            ) or (rule.all_below and not _run_to_end(doc, compiled, i)):
                 continue
             for j in range(i, doc.count):
                 doc.deleted.setdefault(j, compiled)
         else:  # head
             for j in range(i + 1):
                 doc.deleted.setdefault(j, compiled)
+
+
+def _under_lead_in(doc: Document, compiled: CompiledRule, i: int) -> bool:
+    """Whether the live line right above line i, or above the run of lines over it that the
+    rule matches too, ends in a colon: a lead-in ('Bahan saus:' over 'cabai rawit' / 'bawang
+    putih') announcing the list that follows, so a tail marker there is in that list, not at
+    the page's end."""
+    k = _neighbour(doc, i, -1)
+    while k >= 0 and _matches_line(compiled, doc.content(k)):
+        k = _neighbour(doc, k, -1)
+    return k >= 0 and colon_end(doc.content(k))
 
 
 def _sentence_below(doc: Document, i: int) -> bool:
@@ -519,6 +543,19 @@ def _lines_below(doc: Document, i: int, most: int) -> int:
             if n >= most:
                 break
     return n
+
+
+def _run_to_end(doc: Document, compiled: CompiledRule, i: int) -> bool:
+    """For a rule with `all_below`: whether line i opens a run of lines the rule matches that
+    ends the text (a tag list, one tag a line), not a section over other lines, nor a list a
+    lead-in announces (_under_lead_in)."""
+    if _under_lead_in(doc, compiled, i):
+        return False
+    for k in range(i + 1, doc.count):
+        line = doc.content(k)
+        if doc.alive(k) and not is_blank(line) and not _matches_line(compiled, line):
+            return False
+    return True
 
 
 def _neighbour(doc: Document, i: int, step: int) -> int:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
+from typing import Protocol
 
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = re.compile(r"\s+")
@@ -420,3 +422,220 @@ def _is_name(words: list[str], all_caps: bool = False) -> bool:
     if all_caps and any(_capitalised(w) for w in capitals):
         return all(_INITIAL.fullmatch(w) or w[:1].isupper() for w in capitals)
     return all(_INITIAL.fullmatch(w) or _capitalised(w) for w in capitals)
+
+
+# Text whose inline links each stand on a line of their own (a scraper joining a paragraph's
+# text nodes with line breaks): 'menghentikan sementara operasional' / 'PT GAG Nikel' /
+# 'di Raja Ampat.'. A line there is a piece of a sentence, whatever it looks like alone.
+# A line ends open when no sentence or clause ends there: a word, a comma, an opening
+# bracket or a dash last (a quote mark may close a quote). Tested on the last character
+# only: a search for the end of a long paragraph line tries every position of it.
+_OPEN_LAST = frozenset(",([/&–—-_")
+# A line going on from the one above it: opening with a closing bracket, a comma, full stop,
+# semicolon or colon (', Provinsi Papua Barat Daya.', ') menyatakan').
+_GOING_ON = re.compile(r"[ \t\u00a0]*[),.;:\]](?!\.)")
+# Or opening with a lower-case word and holding a comma, full stop, semicolon or bracket
+# ('di Raja Ampat.'): a sentence's rest; without one ('comments powered by Disqus',
+# 'von Peter Unfried', 'sumber : Antara') the line is as likely a label or a byline.
+_SENTENCE_MARK = re.compile(r"[,.;](?![^\s\u00a0])|[()]")
+_INNER_MARK = re.compile(r"[,.;:()]")
+_BRACKETED = re.compile(r"[ \t\u00a0]*\(.*\)[ \t\u00a0]*$")
+# How many line joins inside sentences make a text one broken that way throughout (then a
+# line opening as a sentence's rest is one, whatever the line above it).
+WRAPPED_MIN_JOINS = 3
+
+
+def ends_open(line: str) -> bool:
+    """The line stops where no sentence or clause ends: a word character, a comma, an opening
+    bracket or a dash last (never sentence punctuation nor a closing quote or bracket)."""
+    last = line.rstrip(" \t\u00a0\r")[-1:]
+    return bool(last) and (last.isalnum() or last in _OPEN_LAST)
+
+
+def _middle_end(line: str) -> bool:
+    """The line ends in the middle of a sentence: with a word all in lower case ('… sementara
+    operasional'), a comma or an opening bracket; not a name ('Kirsten Freund'), a handle
+    or a link."""
+    words = line.rsplit(None, 1)  # from the right: the last word only
+    if not words:
+        return False
+    last = words[-1]
+    return last[-1] in ",(" or (last.isalpha() and last.islower())
+
+
+def _goes_on(line: str) -> bool:
+    """The line opens with a closing bracket or a comma, full stop, semicolon or colon."""
+    return _GOING_ON.match(line) is not None
+
+
+def _rest_of_sentence(line: str) -> bool:
+    """The line opens with a lower-case word and holds sentence punctuation."""
+    return starts_lowercase_word(line) and _SENTENCE_MARK.search(line) is not None
+
+
+def _sentence_piece(line: str) -> bool:
+    """Long enough, or marked enough, to be part of a sentence rather than a keyword."""
+    return (
+        len(line.split(None, HEADLINE_MIN_WORDS)) >= HEADLINE_MIN_WORDS
+        or _INNER_MARK.search(line) is not None
+    )
+
+
+def wrapped_joins(content: Callable[[int], str], count: int, enough: int) -> int:
+    """How many line breaks inside sentences the text holds, counted up to `enough`."""
+    joins = 0
+    above = ""
+    for k in range(count):
+        line = content(k)
+        if above and ends_open(above) and (_goes_on(line) or _rest_of_sentence(line)):
+            joins += 1
+            if joins >= enough:
+                break
+        above = line
+    return joins
+
+
+def mid_sentence(
+    content: Callable[[int], str], count: int, i: int, wrapped: Callable[[], bool]
+) -> bool:
+    """Whether line i is a piece of a sentence broken across lines: the line right above it
+    ends open (ends_open), and the line right below it goes on with the sentence (opening
+    with a closing bracket or punctuation: ') menyatakan', ', Provinsi', when one of the
+    two lines is a sentence's piece, not a keyword; or opening with a lower-case word and
+    holding punctuation, 'di Raja Ampat.', under a line ending mid-sentence), or line i
+    itself is a sentence's rest in a text broken that way throughout (`wrapped`:
+    'di Pulau Gag, Kebupaten'). A line wholly in brackets ('(pus/dar)') stands on its own."""
+    if i <= 0:
+        return False
+    above = content(i - 1)
+    if is_blank(above) or not ends_open(above):
+        return False
+    line = content(i)
+    if _BRACKETED.match(line):
+        return False
+    if i + 1 < count:
+        below = content(i + 1)
+        if _goes_on(below) and (_sentence_piece(above) or _sentence_piece(below)):
+            return True
+        if _rest_of_sentence(below) and _middle_end(above):
+            return True
+    return _rest_of_sentence(line) and wrapped()
+
+
+def wrapped_headline(
+    content: Callable[[int], str], count: int, j: int, wrapped: Callable[[], bool]
+) -> bool:
+    """Whether line j, read as a headline under a label, is rather the start of a sentence
+    broken across lines: it ends with a comma, an opening bracket or a dash, or the line right
+    below it goes on with it (opening with a closing bracket or punctuation, or as a
+    sentence's rest; in a text broken that way throughout (`wrapped`), with any lower-case
+    word: 'Indonesia Tony Wenas mengatakan … seiring dengan tren' over 'transisi energi'.
+    Elsewhere a byline under a headline may open with one: 'von Marcel Rosenbach')."""
+    line = content(j).rstrip()
+    if line.endswith((",", "(", "-", "–", "—")):
+        return True
+    if j + 1 >= count:
+        return False
+    below = content(j + 1)
+    if _goes_on(below) or _rest_of_sentence(below):
+        return True
+    if not starts_lowercase_word(below):
+        return False
+    if j + 2 < count:
+        further = content(j + 2)  # 'dividen' / 'senilai Rp 1,22 triliun atau …'
+        if _goes_on(further) or _rest_of_sentence(further):
+            return True
+    return wrapped()
+
+
+def label_mid_sentence(content: Callable[[int], str], i: int, wrapped: Callable[[], bool]) -> bool:
+    """Whether label line i stands right under a line ending in the middle of a sentence
+    ('… secara resmi meluncurkan' over 'New Honda HR-V') in a text broken inside sentences
+    throughout: the label is the sentence's next piece, an inline link's text."""
+    if i <= 0:
+        return False
+    above = content(i - 1)
+    return not is_blank(above) and _middle_end(above) and wrapped()
+
+
+class _Lines(Protocol):
+    count: int
+
+    def content(self, i: int) -> str: ...
+
+
+# The last text asked about and whether it is broken inside sentences throughout (one text
+# at a time: a new text replaces it; the pair is swapped whole, never half).
+_wrapped_memo: list[tuple[object, bool]] = [(None, False)]
+
+
+def _wrapped_text(doc: _Lines) -> Callable[[], bool]:
+    """Whether the Document's text is broken inside sentences throughout: the text-wide count
+    of joins is made once per text, and only when a test needs it."""
+
+    def wrapped() -> bool:
+        memo = _wrapped_memo[0]
+        if memo[0] is not doc:
+            fast = getattr(doc, "wrapped_joins", None)  # the compiled document's, in place
+            joins = (
+                fast(WRAPPED_MIN_JOINS)
+                if fast is not None
+                else wrapped_joins(doc.content, doc.count, WRAPPED_MIN_JOINS)
+            )
+            memo = (doc, joins >= WRAPPED_MIN_JOINS)
+            _wrapped_memo[0] = memo
+        return memo[1]
+
+    return wrapped
+
+
+def mid_sentence_line(doc: _Lines, i: int) -> bool:
+    """mid_sentence for line i of a Document (or the compiled one)."""
+    return mid_sentence(doc.content, doc.count, i, _wrapped_text(doc))
+
+
+def wrapped_headline_line(doc: _Lines, j: int) -> bool:
+    """wrapped_headline for line j of a Document (or the compiled one)."""
+    return wrapped_headline(doc.content, doc.count, j, _wrapped_text(doc))
+
+
+def label_mid_sentence_line(doc: _Lines, i: int) -> bool:
+    """label_mid_sentence for line i of a Document (or the compiled one)."""
+    return label_mid_sentence(doc.content, i, _wrapped_text(doc))
+
+
+# An answer option of a quiz or a test question: a letter in brackets or before a bracket or
+# full stop ('(C) Jakarta', 'b) 42', 'D. Medan').
+_OPTION = re.compile(r"[ \t\u00a0]*([(\[]?)([A-Ea-e])([).\]])[ \t\u00a0]+\S")
+
+
+def _option_letter(line: str) -> tuple[str, int, str] | None:
+    m = _OPTION.match(line)
+    if m is None or (m.group(1) and m.group(3) == "."):
+        return None
+    return m.group(1), ord(m.group(2).lower()), m.group(3)
+
+
+def option_line(content: Callable[[int], str], count: int, i: int) -> bool:
+    """Whether line i is an answer option next to the option before or after it, written
+    the same way ('(B) Surabaya' / '(C) Jakarta' / '(D) Medan'): the question's choices,
+    whatever one of them looks like alone ('(C) Jakarta' is no copyright credit)."""
+    mine = _option_letter(content(i))
+    if mine is None:
+        return False
+    for step in (-1, 1):
+        j = i + step
+        while 0 <= j < count and is_blank(content(j)):
+            j += step
+        if 0 <= j < count:
+            other = _option_letter(content(j))
+            if other is not None and other[0] == mine[0] and other[2] == mine[2] and (
+                other[1] == mine[1] + step
+            ):
+                return True
+    return False
+
+
+def option_line_in(doc: _Lines, i: int) -> bool:
+    """option_line for line i of a Document (or the compiled one)."""
+    return option_line(doc.content, doc.count, i)

@@ -52,6 +52,7 @@ _RULE_KEYS = {
     "min_repeats",
     "max_items",
     "max_below",
+    "all_below",
     "item_max_words",
     "allow_prose",
     "after_prose",
@@ -289,6 +290,7 @@ def _parse_rule(
         "beside_both",
         "subheading_ends_block",
         "needs_text",
+        "all_below",
     ):
         if key in data:
             if not isinstance(data[key], bool):
@@ -374,6 +376,8 @@ def _check_shape(fields: dict[str, Any], path: str, code: str) -> None:
         )
     if fields.get("max_below") and scope != "tail":
         raise PackError(path, "only a tail rule has lines below to count", code, "max_below")
+    if fields.get("all_below") and scope != "tail":
+        raise PackError(path, "only a tail rule has lines below to match", code, "all_below")
     if fields.get("needs_text") and (match != "prefix" or not fields["phrases"]):
         raise PackError(
             path, "only prefix phrases can need text after them", code, "needs_text"

@@ -65,6 +65,7 @@ class Rule:
     min_repeats: int = 1
     max_items: int = 12
     max_below: int = 0
+    all_below: bool = False
     item_max_words: int = 25
     allow_prose: bool = False
     after_prose: bool = False
