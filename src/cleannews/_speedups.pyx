@@ -50,6 +50,7 @@ cdef extern from "Python.h":
     Py_ssize_t PyUnicode_GET_LENGTH(object text)
     int PyUnicode_KIND(object text)
     void* PyUnicode_DATA(object text)
+    bint PyUnicode_IS_ASCII(object text)
     Py_UCS4 PyUnicode_READ(int kind, const void* data, Py_ssize_t index)
     bint Py_UNICODE_ISALPHA(Py_UCS4 ch)
     bint Py_UNICODE_ISNUMERIC(Py_UCS4 ch)
@@ -3951,10 +3952,18 @@ cdef bytes _written(str text, bint folded):
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), out
     cdef int kind = PyUnicode_KIND(text)
     cdef void* data = PyUnicode_DATA(text)
+    cdef bint ascii = not folded and PyUnicode_IS_ASCII(text)
     # Written in place into a bytes object with room for the longest UTF-8 (a character
     # lower-cases within its width; below U+0100 is two bytes, the rest of the BMP three),
-    # then cut to size, so the text is not copied again.
-    cdef PyObject* written = PyBytes_FromStringAndSize(NULL, folded + n * min(kind + 1, 4))
+    # then cut to size, so the text is not copied again. An ASCII string's characters are
+    # its UTF-8 already: copied at once.
+    cdef PyObject* written = PyBytes_FromStringAndSize(
+        <const char*>data if ascii else NULL, n if ascii else folded + n * min(kind + 1, 4)
+    )
+    if ascii:
+        result = <bytes>written
+        Py_DECREF(result)  # <bytes> took a reference of its own
+        return result
     cdef unsigned char* buf = <unsigned char*>PyBytes_AS_STRING(written)
     if folded:
         buf[0] = 10
@@ -4144,7 +4153,10 @@ cdef inline bint _continuation(Py_UCS4 c) noexcept:
 def mojibake_suspect(str text):
     """repair._suspect in one pass: whether the text holds a mojibake lead (Ã, Â, Ð, Ñ, Å,
     Ä, Î, Ø, Ù, or "â€") and, anywhere, a lead byte's character (U+00C2-U+00F4) followed
-    by a continuation byte's; ASCII skipped eight characters at a time."""
+    by a continuation byte's; ASCII skipped eight characters at a time (an ASCII string at
+    once)."""
+    if PyUnicode_IS_ASCII(text):
+        return False
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
     cdef int kind = PyUnicode_KIND(text)
     cdef void* data = PyUnicode_DATA(text)
