@@ -604,11 +604,7 @@ cdef bint _goes_on(int kind, const void* data, Py_ssize_t start, Py_ssize_t end)
     semicolon or colon that no full stop follows."""
     cdef Py_ssize_t k = start
     cdef Py_UCS4 c
-    while k < end:
-        c = PyUnicode_READ(kind, data, k)
-        if c != 0x20 and c != 0x09 and c != 0xA0:
-            break
-        k += 1
+    k = _skip_blanks(kind, data, k, end)
     if k >= end:
         return False
     c = PyUnicode_READ(kind, data, k)
@@ -620,21 +616,10 @@ cdef bint _goes_on(int kind, const void* data, Py_ssize_t start, Py_ssize_t end)
 cdef bint _rest_of_sentence(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
     """linetext._rest_of_sentence: the first word all in lower case (starts_lowercase_word),
     and a comma, full stop or semicolon before a blank or the end, or a bracket, somewhere."""
-    cdef Py_ssize_t k = start
+    cdef Py_ssize_t k
     cdef Py_UCS4 c
-    while k < end and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k)):
-        k += 1
-    if k >= end or not _word_char(PyUnicode_READ(kind, data, k)):
+    if not _lower_word_start(kind, data, start, end):
         return False
-    if not Py_UNICODE_ISLOWER(PyUnicode_READ(kind, data, k)):
-        return False
-    while k < end:
-        c = PyUnicode_READ(kind, data, k)
-        if not _word_char(c):
-            break
-        if Py_UNICODE_ISUPPER(c):
-            return False
-        k += 1
     for k in range(start, end):
         c = PyUnicode_READ(kind, data, k)
         if c == 0x28 or c == 0x29:
@@ -651,11 +636,7 @@ cdef bint _bracketed(int kind, const void* data, Py_ssize_t start, Py_ssize_t en
     aside."""
     cdef Py_ssize_t k = start, e = end - 1
     cdef Py_UCS4 c
-    while k < end:
-        c = PyUnicode_READ(kind, data, k)
-        if c != 0x20 and c != 0x09 and c != 0xA0:
-            break
-        k += 1
+    k = _skip_blanks(kind, data, k, end)
     while e >= start:
         c = PyUnicode_READ(kind, data, e)
         if c != 0x20 and c != 0x09 and c != 0xA0:
