@@ -3406,6 +3406,22 @@ cdef bint _question_end(int kind, const void* data, Py_ssize_t start, Py_ssize_t
     return c == 0x3F or c == 0xFF1F
 
 
+cdef int _whole_word(
+    const Words* words, int w, Py_UCS4 first, int kind, const void* data, Py_ssize_t k,
+    Py_ssize_t end,
+) noexcept:
+    """From entry w of its first character's chain on, the first listed word (case folded)
+    that stands at k with no word character after it; -1 if none."""
+    cdef Py_ssize_t after
+    while w >= 0:
+        if words.chars[words.offsets[w]] == first and _word_at(words, w, kind, data, k, end, True):
+            after = k + words.offsets[w + 1] - words.offsets[w]
+            if after >= end or not _word_char(PyUnicode_READ(kind, data, after)):
+                return w
+        w = words.next[w]
+    return -1
+
+
 cdef bint _dek(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
     """linetext.is_dek: after spaces and opening quotes, a question word (any case) that no
     word character follows, nor blanks and a comma, colon or semicolon; and no question mark
@@ -3424,22 +3440,15 @@ cdef bint _dek(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noe
     if k >= end:
         return False
     first = _re_fold(PyUnicode_READ(kind, data, k))
-    w = _DEK.first[<uint32_t>first & 63]
+    w = _whole_word(&_DEK, _DEK.first[<uint32_t>first & 63], first, kind, data, k, end)
     while w >= 0:
-        if _DEK.chars[_DEK.offsets[w]] != first or not _word_at(&_DEK, w, kind, data, k, end, True):
-            w = _DEK.next[w]
-            continue
-        after = k + _DEK.offsets[w + 1] - _DEK.offsets[w]
-        if after < end and _word_char(PyUnicode_READ(kind, data, after)):
-            w = _DEK.next[w]
-            continue
-        after = _skip_blanks(kind, data, after, end)
-        if after < end:
-            c = PyUnicode_READ(kind, data, after)
-            if c == 0x2C or c == 0x3A or c == 0x3B:
-                w = _DEK.next[w]
-                continue
-        return not _question_end(kind, data, start, end)
+        after = _skip_blanks(kind, data, k + _DEK.offsets[w + 1] - _DEK.offsets[w], end)
+        if after >= end:
+            return not _question_end(kind, data, start, end)
+        c = PyUnicode_READ(kind, data, after)
+        if not (c == 0x2C or c == 0x3A or c == 0x3B):
+            return not _question_end(kind, data, start, end)
+        w = _whole_word(&_DEK, _DEK.next[w], first, kind, data, k, end)
     return False
 
 
@@ -3632,8 +3641,6 @@ cdef Py_ssize_t _maker_at(
 
 cdef bint _format_mark(int kind, const void* data, Py_ssize_t k, Py_ssize_t end) noexcept:
     """linetext._FORMAT_WORDS matches at k, reading no further than end."""
-    cdef int w
-    cdef Py_ssize_t after
     cdef Py_UCS4 first
     if k < end and PyUnicode_READ(kind, data, k) == 0x2B:  # (?:\+[ \t]*)?
         k += 1
@@ -3642,14 +3649,7 @@ cdef bint _format_mark(int kind, const void* data, Py_ssize_t k, Py_ssize_t end)
     if k >= end:
         return False
     first = _re_fold(PyUnicode_READ(kind, data, k))
-    w = _FORMAT.first[<uint32_t>first & 63]
-    while w >= 0:
-        if _FORMAT.chars[_FORMAT.offsets[w]] == first and _word_at(&_FORMAT, w, kind, data, k, end, True):
-            after = k + _FORMAT.offsets[w + 1] - _FORMAT.offsets[w]
-            if after >= end or not _word_char(PyUnicode_READ(kind, data, after)):
-                return True
-        w = _FORMAT.next[w]
-    return False
+    return _whole_word(&_FORMAT, _FORMAT.first[<uint32_t>first & 63], first, kind, data, k, end) >= 0
 
 
 cdef int _credit(int kind, const void* data, Py_ssize_t start, Py_ssize_t end) noexcept:

@@ -523,21 +523,20 @@ def _first_headline(doc: Document) -> int:
 
 def _lines_above(doc: Document, i: int, most: int) -> int:
     """How many live non-blank lines stand above line i, counted upwards up to `most`."""
-    n = 0
-    for k in range(i - 1, -1, -1):
-        if doc.alive(k) and not is_blank(doc.lines[k]):
-            n += 1
-            if n >= most:
-                break
-    return n
+    return _live_lines(doc, range(i - 1, -1, -1), most)
 
 
 def _lines_below(doc: Document, i: int, most: int) -> int:
     """How many live non-blank lines stand below line i, counted downwards up to `most`: a
     tail marker with more than its rule's `max_below` under it heads a list ('Sumber:'
     over a fact-check's references), not the end of the page."""
+    return _live_lines(doc, range(i + 1, doc.count), most)
+
+
+def _live_lines(doc: Document, indices: range, most: int) -> int:
+    """How many of the lines at `indices` are live and not blank, counting up to `most`."""
     n = 0
-    for k in range(i + 1, doc.count):
+    for k in indices:
         if doc.alive(k) and not is_blank(doc.lines[k]):
             n += 1
             if n >= most:
